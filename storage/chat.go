@@ -1,0 +1,168 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Begin starts the handling of an update in one round trip (script begin):
+// it marks updateID as seen for DedupTTL and, when it was not seen before,
+// records the chat as known and loads its session and the catalog's version
+// (0 when no catalog was ever stored).
+//
+// dup reports that the update was handled, or at least begun, before: the
+// caller must do nothing with it. Marking comes first, so an update whose
+// handling fails after Begin is not handled again (at most once).
+func (s *Store) Begin(ctx context.Context, updateID, chatID int64) (sess *Session, catalogVersion int64, dup bool, err error) {
+	res, err := beginScript.Run(ctx, s.rdb,
+		[]string{s.k.update(updateID), s.k.session(chatID), s.k.prefs(chatID), s.k.catalogVersion(), s.k.chats()},
+		ms(s.dedupTTL), chatID, ms(s.sessionTTL),
+	).Slice()
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("storage: begin update %d of chat %d: %w", updateID, chatID, err)
+	}
+	if len(res) == 1 && res[0] == int64(1) {
+		return nil, 0, true, nil
+	}
+	if len(res) != 7 {
+		return nil, 0, false, fmt.Errorf("storage: begin update %d: unexpected reply %v", updateID, res)
+	}
+	sess, err = sessionFrom(chatID, res[1:6])
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("storage: begin update %d: %w", updateID, err)
+	}
+	if catalogVersion, err = intValue(res[6]); err != nil {
+		return nil, 0, false, fmt.Errorf("storage: begin update %d: catalog version: %w", updateID, err)
+	}
+	return sess, catalogVersion, false, nil
+}
+
+// LoadSession reads a chat's session without de-duplication and without
+// changing anything: unlike Begin it neither refreshes the TTL nor consumes
+// the Expired notice.
+func (s *Store) LoadSession(ctx context.Context, chatID int64) (*Session, error) {
+	res, err := loadSessionScript.RunRO(ctx, s.rdb, []string{s.k.session(chatID), s.k.prefs(chatID)}).Slice()
+	if err != nil {
+		return nil, fmt.Errorf("storage: load session of chat %d: %w", chatID, err)
+	}
+	if len(res) != 5 {
+		return nil, fmt.Errorf("storage: load session of chat %d: unexpected reply %v", chatID, res)
+	}
+	sess, err := sessionFrom(chatID, res)
+	if err != nil {
+		return nil, fmt.Errorf("storage: load session of chat %d: %w", chatID, err)
+	}
+	return sess, nil
+}
+
+// sessionFrom builds a Session from the scripts' reply
+// {exists, ver, dialog, lang, expired}.
+func sessionFrom(chatID int64, r []any) (*Session, error) {
+	exists, err := intValue(r[0])
+	if err != nil {
+		return nil, err
+	}
+	ver, err := intValue(r[1])
+	if err != nil {
+		return nil, fmt.Errorf("version: %w", err)
+	}
+	step, data, err := decodeDialog(stringValue(r[2]))
+	if err != nil {
+		return nil, err
+	}
+	expired, err := intValue(r[4])
+	if err != nil {
+		return nil, err
+	}
+	sess := &Session{
+		ChatID:  chatID,
+		Lang:    stringValue(r[3]),
+		Dialog:  step,
+		Data:    data,
+		Version: ver,
+		IsNew:   exists == 0,
+		Expired: expired == 1,
+	}
+	sess.remember()
+	return sess, nil
+}
+
+// Save writes what changed in sess since it was loaded (or last saved) in
+// one round trip (script save_session): the language to the durable prefs,
+// the dialog step and data as one value, and the dialog marker in prefs
+// along with the step. It always bumps the version, which it stores in
+// sess.Version, and refreshes the idle TTL, also when nothing changed.
+//
+// Two processes saving the same chat keep each other's changes to different
+// fields; for the same field the last Save wins.
+func (s *Store) Save(ctx context.Context, sess *Session) error {
+	if sess == nil {
+		return errors.New("storage: save of a nil session")
+	}
+	langChanged, dialogChanged := "0", "0"
+	var lang, step, dialog string
+	if sess.langChanged() {
+		langChanged, lang = "1", sess.Lang
+	}
+	if sess.dialogChanged() {
+		var err error
+		if dialog, err = encodeDialog(sess.Dialog, sess.Data); err != nil {
+			return fmt.Errorf("storage: save session of chat %d: %w", sess.ChatID, err)
+		}
+		dialogChanged, step = "1", sess.Dialog
+	}
+	ver, err := saveSessionScript.Run(ctx, s.rdb,
+		[]string{s.k.session(sess.ChatID), s.k.prefs(sess.ChatID)},
+		ms(s.sessionTTL), langChanged, lang, dialogChanged, step, dialog,
+	).Int64()
+	if err != nil {
+		return fmt.Errorf("storage: save session of chat %d: %w", sess.ChatID, err)
+	}
+	sess.Version = ver
+	sess.remember()
+	return nil
+}
+
+// DeleteChat forgets a chat (script delete_chat): session, prefs and its
+// membership in the known chats. Seen update ids stay until they expire;
+// they say nothing about the chat.
+func (s *Store) DeleteChat(ctx context.Context, chatID int64) error {
+	err := deleteChatScript.Run(ctx, s.rdb,
+		[]string{s.k.session(chatID), s.k.prefs(chatID), s.k.chats()}, chatID,
+	).Err()
+	if err != nil {
+		return fmt.Errorf("storage: delete chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// ChatCount returns how many chats ever wrote to the bot (and were not
+// deleted).
+func (s *Store) ChatCount(ctx context.Context) (int64, error) {
+	n, err := s.rdb.SCard(ctx, s.k.chats()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("storage: count chats: %w", err)
+	}
+	return n, nil
+}
+
+// intValue reads an integer a script returned, either as a Redis integer or
+// as a string read from a key; nil (a missing key) is 0.
+func intValue(v any) (int64, error) {
+	switch v := v.(type) {
+	case nil:
+		return 0, nil
+	case int64:
+		return v, nil
+	case string:
+		return strconv.ParseInt(v, 10, 64)
+	}
+	return 0, fmt.Errorf("unexpected %T %v", v, v)
+}
+
+func stringValue(v any) string {
+	s, _ := v.(string)
+	return s
+}

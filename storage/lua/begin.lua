@@ -1,0 +1,37 @@
+-- begin: the one round trip that starts the handling of an update.
+-- Marks the update as seen and, when it was not seen before, records the
+-- chat and reads its session, its prefs and the catalog's version.
+--
+-- KEYS[1] update marker   KEYS[2] session   KEYS[3] prefs
+-- KEYS[4] catalog version KEYS[5] chats set
+-- ARGV[1] dedup TTL (ms)  ARGV[2] chat id   ARGV[3] session TTL (ms)
+--
+-- Returns {1} for an update seen before, else
+-- {0, exists, ver, dialog, lang, expired, catalog version}
+-- (a missing value is nil).
+
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return {1}
+end
+redis.call('SADD', KEYS[5], ARGV[2])
+
+local exists = redis.call('EXISTS', KEYS[2])
+local ver, dialog = false, false
+if exists == 1 then
+  local s = redis.call('HMGET', KEYS[2], 'ver', 'dialog')
+  ver, dialog = s[1], s[2]
+  -- The chat is active: measure idleness from now, not from the last Save,
+  -- so the session cannot expire between this read and the Save.
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+end
+local p = redis.call('HMGET', KEYS[3], 'lang', 'dialog')
+
+-- A dialog marker without a session: the session idled out mid-dialog.
+-- Report it once: the marker is dropped here, in the same step that tells.
+local expired = 0
+if exists == 0 and p[2] then
+  expired = 1
+  redis.call('HDEL', KEYS[3], 'dialog')
+end
+
+return {0, exists, ver, dialog, p[1], expired, redis.call('GET', KEYS[4])}
