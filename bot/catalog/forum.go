@@ -117,7 +117,7 @@ type Forum struct {
 	ID      string `yaml:"id" json:"id"`
 	Ordinal int    `yaml:"ordinal" json:"ordinal,omitempty"` // 8 for "VIII"; 0 when unknown
 	Level   Level  `yaml:"level" json:"level"`
-	// Region is a code from Regions ("jambyl", "almaty_city", ...).
+	// Region is a code from Regions ("jambyl", "almaty", ...).
 	Region     string   `yaml:"region" json:"region"`
 	City       Text     `yaml:"city" json:"city"`
 	Venue      Text     `yaml:"venue" json:"venue"`
@@ -162,6 +162,9 @@ type Award struct {
 	Winner       Text `yaml:"winner" json:"winner"`
 	Organization Text `yaml:"organization" json:"organization"`
 	Project      Text `yaml:"project" json:"project"`
+	// Role is the winner's occupation or position as the source gives it
+	// ("doctor", "head of ..."); empty when the source does not say.
+	Role Text `yaml:"role" json:"role"`
 }
 
 // Link is a reference for more reading.
