@@ -1,0 +1,549 @@
+package catalog
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns the search key of s: the one normalisation every comparison of
+// user text with catalog text goes through (search here, question answering
+// next). Two spellings of the same word, in Kazakh or Russian Cyrillic, in
+// the official or an informal Kazakh Latin, upper or lower case, fold to the
+// same key as far as is practical.
+//
+// The canonical form is lowercase Cyrillic over the Russian base alphabet
+// without ы, й, ё, э, я, ю, ц, щ, ъ, ь. Cyrillic, not ASCII, because almost
+// all catalog text and most user queries are Kazakh or Russian Cyrillic: the
+// key stays readable, and Stem can work on Kazakh and Russian endings for a
+// query typed in Latin too ("Tarazda" folds to "таразда" and stems to
+// "тараз"). English text is transliterated as well; that makes it
+// unreadable but still matches itself, which is all a search key needs.
+//
+// Steps, in order:
+//
+//   - A Roman numeral written as a word of I, V, X, L (Latin, or the Cyrillic
+//     look-alikes І and Х Kazakh texts often use) with a value of 1 to 49
+//     becomes its arabic number: "VIII" and "ХІ" fold to "8" and "11". A
+//     single letter counts only when it is an upper case V, X, Х or І, so
+//     "v Taraze" and the English "I" are left alone.
+//   - Unicode case folding (golang.org/x/text/cases).
+//   - Kazakh letters fold to their nearest Russian letter: ә→а, ғ→г, қ→к,
+//     ң→н, ө→о, ұ→у, ү→у, һ→х, і→и.
+//   - ы and й fold to и as well (with ё→е, э→е): Latin spellings use y or i
+//     for all of them ("Kyzylorda", "Zhetysu" for Жетісу, "Qonaev" for
+//     Қонаев), so a key that kept them apart would miss those queries. я and
+//     ю become "иа" and "иу", ц and щ become "тс" and "шч", ъ and ь are
+//     dropped, so that the Latin spellings "ya", "yu", "ts", "shch" meet them.
+//   - Latin transliterates to Cyrillic: zh→ж, sh→ш, ch→ч, kh→х, gh→г, ph→ф;
+//     j→ж, q→к, w→у, h→х, x→кс, y→и; c is с before e, i, y and к elsewhere.
+//     The letters of the official Kazakh Latin alphabets (2018 and 2021)
+//     are covered: á ä→а, ǵ ğ→г, ń ñ→н, ó ö→о, ú ü ū ý→у, ı i í→и, ş→ш,
+//     ç→ч.
+//   - Other diacritics are dropped through Unicode canonical decomposition
+//     (golang.org/x/text/unicode/norm): é→е, ï→и.
+//   - A letter followed by a digit or a digit followed by a letter is split
+//     ("2023ж" → "2023 ж", "8th" → "8 тх"), so numbers always stand alone.
+//   - Every rune that is not a letter or a digit is a separator: runs of
+//     separators become one space, with none at either end.
+//
+// Letters of other scripts pass through lowercased. Fold is idempotent and
+// safe for concurrent use; it allocates only the returned string.
+func Fold(s string) string {
+	st := folderPool.Get().(*folder)
+	defer folderPool.Put(st)
+	src := st.romans(s)
+	src = st.lower(src)
+	out := st.mapRunes(src)
+	if len(out) == 0 {
+		return ""
+	}
+	return string(out)
+}
+
+// Tokens returns the words of Fold(s) in order. Since Fold is idempotent,
+// Tokens of already folded text splits it on spaces.
+func Tokens(s string) []string {
+	return strings.Fields(Fold(s))
+}
+
+// folder holds the scratch buffers of one Fold call; they are reused through
+// folderPool so that Fold allocates only its result.
+type folder struct {
+	caser cases.Caser
+	roman []byte
+	low   []byte
+	out   []byte
+	last  int // class of the last rune in out
+}
+
+var folderPool = sync.Pool{New: func() any {
+	return &folder{caser: cases.Fold()}
+}}
+
+// romans replaces the words of s that are Roman numerals by their arabic
+// value. It returns s itself, as bytes in st.roman only when something
+// changed.
+func (st *folder) romans(s string) []byte {
+	st.roman = st.roman[:0]
+	copied := 0 // bytes of s already moved to st.roman, when changed
+	changed := false
+	start := -1
+	for i := 0; i <= len(s); {
+		var r rune
+		size := 1
+		if i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if i < len(s) && isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			i += size
+			continue
+		}
+		if start >= 0 {
+			if v := romanValue(s[start:i]); v > 0 {
+				changed = true
+				st.roman = append(st.roman, s[copied:start]...)
+				st.roman = strconv.AppendInt(st.roman, int64(v), 10)
+				copied = i
+			}
+			start = -1
+		}
+		i += size
+	}
+	if !changed {
+		st.roman = append(st.roman, s...)
+		return st.roman
+	}
+	st.roman = append(st.roman, s[copied:]...)
+	return st.roman
+}
+
+// isWordRune reports whether r belongs to a word rather than separating
+// words.
+func isWordRune(r rune) bool {
+	if isApostrophe(r) {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isApostrophe reports whether r is one of the apostrophes, which separate
+// words ("Kazakhstan's") even when Unicode calls them letters.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '’', 'ʼ', 'ʻ', '`', '´':
+		return true
+	}
+	return false
+}
+
+// romanDigit returns the value of a Roman numeral letter, accepting the
+// Cyrillic look-alikes І (U+0406) and Х (U+0425) in both cases.
+func romanDigit(r rune) int {
+	switch r {
+	case 'I', 'i', 'І', 'і':
+		return 1
+	case 'V', 'v':
+		return 5
+	case 'X', 'x', 'Х', 'х':
+		return 10
+	case 'L', 'l':
+		return 50
+	}
+	return 0
+}
+
+var romanCanon = func() [50]string {
+	var t [50]string
+	tens := []string{"", "x", "xx", "xxx", "xl"}
+	ones := []string{"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"}
+	for v := 1; v < 50; v++ {
+		t[v] = tens[v/10] + ones[v%10]
+	}
+	return t
+}()
+
+// romanValue returns the value of word as a Roman numeral from 1 to 49
+// written the canonical way, or 0.
+func romanValue(word string) int {
+	if len(word) > 12 {
+		return 0
+	}
+	var buf [12]byte
+	n := 0
+	runes := 0
+	var first rune
+	for _, r := range word {
+		d := romanDigit(r)
+		if d == 0 {
+			return 0
+		}
+		if runes == 0 {
+			first = r
+		}
+		runes++
+		switch d {
+		case 1:
+			buf[n] = 'i'
+		case 5:
+			buf[n] = 'v'
+		case 10:
+			buf[n] = 'x'
+		case 50:
+			buf[n] = 'l'
+		}
+		n++
+	}
+	if runes == 1 {
+		switch first {
+		case 'V', 'X', 'Х', 'І':
+		default:
+			return 0
+		}
+	}
+	for v := 1; v < 50; v++ {
+		if romanCanon[v] == string(buf[:n]) {
+			return v
+		}
+	}
+	return 0
+}
+
+// lower applies Unicode case folding to src, into st.low unless src is
+// already folded.
+func (st *folder) lower(src []byte) []byte {
+	c := st.caser
+	c.Reset()
+	if n, err := c.Span(src, true); err == nil && n == len(src) {
+		return src
+	}
+	c.Reset()
+	dst := st.low[:cap(st.low)]
+	if len(dst) < len(src)+8 {
+		dst = make([]byte, len(src)*2+8)
+	}
+	w, r := 0, 0
+	for {
+		nDst, nSrc, err := c.Transform(dst[w:], src[r:], true)
+		w += nDst
+		r += nSrc
+		if err == transform.ErrShortDst {
+			grown := make([]byte, len(dst)*2)
+			copy(grown, dst[:w])
+			dst = grown
+			continue
+		}
+		break
+	}
+	st.low = dst
+	return dst[:w]
+}
+
+// Character classes of the last rune written by mapRunes.
+const (
+	classSpace = iota
+	classLetter
+	classDigit
+)
+
+// put appends s of class to st.out, with a space first when the class
+// changes between letter and digit.
+func (st *folder) put(s string, class int) {
+	if s == "" {
+		return
+	}
+	if st.last != classSpace && st.last != class {
+		st.out = append(st.out, ' ')
+	}
+	st.out = append(st.out, s...)
+	st.last = class
+}
+
+// putRune is put for a single rune.
+func (st *folder) putRune(r rune, class int) {
+	if st.last != classSpace && st.last != class {
+		st.out = append(st.out, ' ')
+	}
+	st.out = utf8.AppendRune(st.out, r)
+	st.last = class
+}
+
+// space ends the current word.
+func (st *folder) space() {
+	if st.last != classSpace {
+		st.out = append(st.out, ' ')
+		st.last = classSpace
+	}
+}
+
+// mapRunes maps the case-folded src to the canonical alphabet into st.out.
+func (st *folder) mapRunes(src []byte) []byte {
+	st.out = st.out[:0]
+	st.last = classSpace
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z':
+				var next byte
+				if i+1 < len(src) {
+					next = src[i+1]
+				}
+				s, n := latin(c, next)
+				st.put(s, classLetter)
+				i += n
+			case c >= '0' && c <= '9':
+				st.putRune(rune(c), classDigit)
+				i++
+			default:
+				st.space()
+				i++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRune(src[i:])
+		i += size
+		switch {
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+			// A combining mark: the diacritic of the previous letter.
+		case unicode.IsLetter(r) && !isApostrophe(r):
+			if s, keep := letter(r); s != "" {
+				st.put(s, classLetter)
+			} else if keep != 0 {
+				st.putRune(keep, classLetter)
+			}
+		case unicode.IsDigit(r):
+			st.putRune(r, classDigit)
+		default:
+			st.space()
+		}
+	}
+	if n := len(st.out); n > 0 && st.out[n-1] == ' ' {
+		st.out = st.out[:n-1]
+	}
+	return st.out
+}
+
+// latin transliterates the ASCII lowercase letter c, looking at the next
+// byte for digraphs. It returns the Cyrillic text and how many bytes of the
+// input it used.
+func latin(c, next byte) (string, int) {
+	if next == 'h' {
+		switch c {
+		case 'z':
+			return "ж", 2
+		case 's':
+			return "ш", 2
+		case 'c':
+			return "ч", 2
+		case 'k':
+			return "х", 2
+		case 'g':
+			return "г", 2
+		case 'p':
+			return "ф", 2
+		}
+	}
+	if c == 'c' {
+		switch next {
+		case 'e', 'i', 'y':
+			return "с", 1
+		}
+		return "к", 1
+	}
+	return latinOne[c-'a'], 1
+}
+
+var latinOne = [26]string{
+	"а", "б", "к", "д", "е", "ф", "г", "х", "и", "ж", "к", "л", "м",
+	"н", "о", "п", "к", "р", "с", "т", "у", "в", "у", "кс", "и", "з",
+}
+
+// letter maps one case-folded non-ASCII letter to the canonical alphabet: to
+// the text s, or, when s is empty, to the rune keep (0 to drop the letter).
+func letter(r rune) (s string, keep rune) {
+	if s, ok := cyrillic[r]; ok {
+		return s, 0
+	}
+	switch r {
+	case 'ı':
+		return "и", 0
+	case 'ş', 'ș':
+		return "ш", 0
+	case 'ç':
+		return "ч", 0
+	case 'ý':
+		return "у", 0
+	}
+	// Drop diacritics: the first rune of the canonical decomposition is the
+	// base letter ("é" is "e" + U+0301, "й" is "и" + U+0306).
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+		base, _ := utf8.DecodeRune(d)
+		if base >= 'a' && base <= 'z' {
+			return latinOne[base-'a'], 0
+		}
+		if base >= utf8.RuneSelf && base != r && unicode.IsLetter(base) {
+			return letter(base)
+		}
+	}
+	return "", r
+}
+
+// cyrillic is the fold of the lowercase Cyrillic letters that are not
+// already canonical.
+var cyrillic = map[rune]string{
+	'а': "а", 'б': "б", 'в': "в", 'г': "г", 'д': "д", 'е': "е", 'ж': "ж",
+	'з': "з", 'и': "и", 'к': "к", 'л': "л", 'м': "м", 'н': "н", 'о': "о",
+	'п': "п", 'р': "р", 'с': "с", 'т': "т", 'у': "у", 'ф': "ф", 'х': "х",
+	'ч': "ч", 'ш': "ш",
+	'ә': "а", 'ғ': "г", 'қ': "к", 'ң': "н", 'ө': "о", 'ұ': "у", 'ү': "у",
+	'һ': "х", 'і': "и",
+	'ы': "и", 'й': "и", 'ё': "е", 'э': "е", 'я': "иа", 'ю': "иу",
+	'ц': "тс", 'щ': "шч", 'ъ': "", 'ь': "",
+	// Ukrainian and Belarusian letters, for names.
+	'є': "е", 'ї': "и", 'ў': "у", 'ґ': "г",
+}
+
+// Stem strips the common Kazakh and Russian inflectional endings from a
+// folded token (one word of Fold's output), so that "Таразда", "Тараздағы",
+// "Таразға", "Таразе", "Тараза" all come to "тараз", and "Алматыдағы" and
+// "Алматы" to "алмат". It is deliberately crude: the stem need not be a word,
+// it only has to be the same for the forms of one word and different for
+// different words often enough for a search. Both sides of every comparison
+// go through it.
+//
+// The longest ending that matches is removed, up to three times (Kazakh
+// stacks them: "облыстарда" = облыс+тар+да). An ending is removed only when
+// at least three runes remain, four for a one-rune ending, so short words
+// ("мен", "бала", "ата") are left alone. Tokens holding a digit are never
+// stemmed.
+func Stem(token string) string {
+	if strings.ContainsAny(token, "0123456789") {
+		return token
+	}
+	n := utf8.RuneCountInString(token)
+	for range 3 {
+		cut := false
+		for _, e := range endings {
+			if n-e.runes < e.min || !strings.HasSuffix(token, e.s) {
+				continue
+			}
+			rest := token[:len(token)-len(e.s)]
+			if prev, _ := utf8.DecodeLastRuneInString(rest); !e.after.ok(prev) {
+				continue
+			}
+			token, n, cut = rest, n-e.runes, true
+			break
+		}
+		if !cut {
+			break
+		}
+	}
+	return token
+}
+
+// ending is one inflectional ending in folded form, with the number of runes
+// that must remain before it and what the rune before it must be.
+type ending struct {
+	s     string
+	runes int
+	min   int
+	after afterCond
+}
+
+// afterCond restricts the rune an ending may follow. Kazakh endings come in
+// variants chosen by the sound before them (-да after a vowel or a voiced
+// consonant, -та after a voiceless one); checking that keeps a Russian word
+// like "работа" from losing "-та".
+type afterCond uint8
+
+const (
+	afterAny       afterCond = iota
+	afterVowel               // а е и о у
+	afterVoiced              // a vowel or a voiced consonant
+	afterVoiceless           // к п с т ф х ч ш
+	afterConsonant           // a voiced consonant, or у, и (й) which Kazakh treats as one
+	afterNasal               // м н, or a vowel
+)
+
+func (c afterCond) ok(r rune) bool {
+	vowel := strings.ContainsRune("аеиоу", r)
+	voiceless := strings.ContainsRune("кпстфхчш", r)
+	switch c {
+	case afterVowel:
+		return vowel
+	case afterVoiced:
+		return !voiceless
+	case afterVoiceless:
+		return voiceless
+	case afterConsonant:
+		return r == 'у' || r == 'и' || !vowel && !voiceless
+	case afterNasal:
+		return vowel || r == 'м' || r == 'н'
+	}
+	return true
+}
+
+// endings are sorted longest first, so the first match is the longest.
+var endings = func() []ending {
+	list := []struct {
+		s     string
+		after afterCond
+	}{
+		// Kazakh, folded (ы and і are и, қ is к, ғ is г, ң is н).
+		// Locative -да/-де/-та/-те and -дағы/-дегі/-тағы/-тегі.
+		{"да", afterVoiced}, {"де", afterVoiced}, {"та", afterVoiceless}, {"те", afterVoiceless},
+		{"даги", afterVoiced}, {"деги", afterVoiced}, {"таги", afterVoiceless}, {"теги", afterVoiceless},
+		// Dative -ға/-ге/-қа/-ке.
+		{"га", afterVoiced}, {"ге", afterVoiced}, {"ка", afterVoiceless}, {"ке", afterVoiceless},
+		// Genitive -ның/-нің/-дың/-дің/-тың/-тің.
+		{"нин", afterNasal}, {"дин", afterConsonant}, {"тин", afterVoiceless},
+		// Ablative -нан/-нен/-дан/-ден/-тан/-тен.
+		{"нан", afterNasal}, {"нен", afterNasal}, {"дан", afterVoiced}, {"ден", afterVoiced},
+		{"тан", afterVoiceless}, {"тен", afterVoiceless},
+		// Instrumental -мен/-бен/-пен.
+		{"мен", afterAny}, {"бен", afterVoiced}, {"пен", afterVoiceless},
+		// Accusative -ны/-ні/-ды/-ді/-ты/-ті.
+		{"ни", afterVowel}, {"ди", afterConsonant}, {"ти", afterVoiceless},
+		// Plural -лар/-лер/-дар/-дер/-тар/-тер.
+		{"лар", afterVoiced}, {"лер", afterVoiced}, {"дар", afterVoiced}, {"дер", afterVoiced},
+		{"тар", afterVoiceless}, {"тер", afterVoiceless},
+		// Possessive of the third person -сы/-сі after a vowel; -ы/-і after
+		// a consonant is the one-rune "и" below.
+		{"си", afterAny},
+		// Russian, folded (ы, й are и; я is иа, ю is иу). Adjectives:
+		// -ый/-ий, -ой, -ая, -ое, -ые/-ие, -ого, -ому, -ым, -ых, -ую, -ыми, -ей.
+		{"ии", afterAny}, {"ои", afterAny}, {"аиа", afterAny}, {"ое", afterAny}, {"ие", afterAny},
+		{"ого", afterAny}, {"его", afterAny}, {"ому", afterAny}, {"ему", afterAny},
+		{"им", afterAny}, {"их", afterAny}, {"уиу", afterAny}, {"ими", afterAny}, {"еи", afterAny},
+		// Nouns: -ом/-ем, -ам/-ах/-ами, -ях/-ями, -ов/-ев, -ю/-я.
+		{"ом", afterAny}, {"ем", afterAny}, {"ам", afterAny}, {"ах", afterAny}, {"ами", afterAny},
+		{"иах", afterAny}, {"иами", afterAny}, {"ов", afterAny}, {"ев", afterAny},
+		{"иу", afterAny}, {"иа", afterAny},
+		// One-rune endings: Russian cases, the Kazakh -ы/-і.
+		{"а", afterAny}, {"е", afterAny}, {"и", afterAny}, {"о", afterAny}, {"у", afterAny},
+	}
+	out := make([]ending, 0, len(list))
+	for _, l := range list {
+		r := utf8.RuneCountInString(l.s)
+		min := 3
+		if r == 1 {
+			min = 4
+		}
+		out = append(out, ending{s: l.s, runes: r, min: min, after: l.after})
+	}
+	slices.SortStableFunc(out, func(a, b ending) int { return b.runes - a.runes })
+	return out
+}()
