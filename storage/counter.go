@@ -14,10 +14,14 @@ import (
 //
 // A command (a script call included) is one round trip; a pipeline or a
 // MULTI/EXEC transaction is one round trip of all its commands (MULTI and
-// EXEC included). Not counted: go-redis's own retries after a network error
-// and the handshake of a new connection (HELLO, AUTH, CLIENT SETINFO), which
-// happen below the hooks. An EVALSHA refused with NOSCRIPT and retried as
-// EVAL counts two, as it costs two.
+// EXEC included). An EVALSHA refused with NOSCRIPT and retried as EVAL
+// counts two, as it costs two. The handshake of each new pooled connection
+// (HELLO, CLIENT ..., go-redis 9.23 sends three round trips of them) passes
+// the hooks too and is counted: it is real, but paid once per connection
+// (pipelines have a pool of their own), so measure per-update figures on
+// warm connections. Not counted: go-redis's
+// own retries of a command after a network error, which happen below the
+// hooks.
 type Counter struct {
 	roundTrips atomic.Int64
 	commands   atomic.Int64

@@ -34,18 +34,15 @@ func Open(ctx context.Context, redisURL string, opts Options) (*Store, error) {
 	rdb := redis.NewClient(ropts)
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
-	pipe := rdb.Pipeline()
-	ping := pipe.Ping(pctx)
-	loadScripts(pctx, pipe)
-	_, err = pipe.Exec(pctx)
+	err = rdb.Ping(pctx).Err()
+	s := New(rdb, opts)
 	if err == nil {
-		err = ping.Err()
+		err = s.loadScripts(pctx)
 	}
 	if err != nil {
 		_ = rdb.Close()
 		return nil, newOpenError(ropts, err)
 	}
-	s := New(rdb, opts)
 	s.owned = true
 	return s, nil
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"embed"
+	"fmt"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -16,39 +17,58 @@ import (
 //go:embed lua/*.lua
 var luaFiles embed.FS
 
-func lua(name string) string {
-	b, err := luaFiles.ReadFile("lua/" + name + ".lua")
-	if err != nil {
-		panic(err) // embedded at build time: cannot happen
+// script is a named Lua script; the name is the file in lua/.
+type script struct {
+	*redis.Script
+	name string
+	src  string
+}
+
+func newScript(files ...string) *script {
+	var src string
+	for _, f := range files {
+		b, err := luaFiles.ReadFile("lua/" + f + ".lua")
+		if err != nil {
+			panic(err) // embedded at build time: cannot happen
+		}
+		src += string(b) + "\n"
 	}
-	return string(b)
+	return &script{Script: redis.NewScript(src), name: files[len(files)-1], src: src}
 }
 
 var (
-	beginScript          = redis.NewScript(lua("begin"))
-	loadSessionScript    = redis.NewScript(lua("load_session"))
-	saveSessionScript    = redis.NewScript(lua("save_session"))
-	deleteChatScript     = redis.NewScript(lua("delete_chat"))
-	replaceCatalogScript = redis.NewScript(lua("check_catalog") + "\n" + lua("replace_catalog"))
-	seedCatalogScript    = redis.NewScript(lua("check_catalog") + "\n" + lua("seed_catalog"))
+	beginScript       = newScript("begin")
+	loadSessionScript = newScript("load_session")
+	saveSessionScript = newScript("save_session")
+	deleteChatScript  = newScript("delete_chat")
+	// check_catalog.lua defines the validation both catalog writers share:
+	// scripts cannot call each other, so it is prepended to each.
+	replaceCatalogScript = newScript("check_catalog", "replace_catalog")
+	seedCatalogScript    = newScript("check_catalog", "seed_catalog")
 )
 
-var allScripts = []*redis.Script{
+var allScripts = []*script{
 	beginScript, loadSessionScript, saveSessionScript, deleteChatScript,
 	replaceCatalogScript, seedCatalogScript,
 }
 
-// loadScripts queues SCRIPT LOAD of every script on pipe.
-func loadScripts(ctx context.Context, pipe redis.Pipeliner) {
-	for _, s := range allScripts {
-		s.Load(ctx, pipe)
-	}
-}
-
-// loadScripts loads every script into the server in one round trip.
+// loadScripts loads every script into the server, so that no update pays
+// for a NOSCRIPT. It sends the source itself rather than calling
+// redis.Script.Load, which on a pipeline would store the not yet known reply
+// ("") as the script's SHA and make every later EVALSHA miss; and it sends
+// one command at a time, because go-redis 9.23 runs pipelines on a pool of
+// their own: a pipeline here would open a connection the store never uses
+// again, while single commands warm the pool its scripts run on. Six round
+// trips, once per start.
 func (s *Store) loadScripts(ctx context.Context) error {
-	pipe := s.rdb.Pipeline()
-	loadScripts(ctx, pipe)
-	_, err := pipe.Exec(ctx)
-	return err
+	for _, sc := range allScripts {
+		sha, err := s.rdb.ScriptLoad(ctx, sc.src).Result()
+		if err != nil {
+			return fmt.Errorf("load script %s: %w", sc.name, err)
+		}
+		if sha != sc.Hash() {
+			return fmt.Errorf("load script %s: server SHA %s, client SHA %s", sc.name, sha, sc.Hash())
+		}
+	}
+	return nil
 }
