@@ -62,6 +62,11 @@ func parseURL(redisURL string) (*redis.Options, error) {
 		}
 		return nil, fmt.Errorf("REDIS_URL is not a valid URL (%v)%s", err, expect)
 	}
+	switch u.Scheme {
+	case "redis", "rediss", "unix":
+	default:
+		return nil, errors.New("REDIS_URL must start with redis://, rediss:// or unix://" + expect)
+	}
 	ropts, err := redis.ParseURL(redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL is not usable (%s)%s", redact(err.Error(), u), expect)
