@@ -26,7 +26,7 @@ type Options struct {
 
 // User is a Telegram user acting on the bot.
 type User struct {
-	ID                               int64
+	ID                                int64
 	FirstName, Username, LanguageCode string
 }
 
