@@ -39,15 +39,15 @@ func Parse(name string, data []byte) (*Catalog, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, ValidationErrors{{File: name, Line: 1, Msg: "file is empty; a catalog needs a forums list"}}
 		}
-		return nil, ValidationErrors{syntaxError(name, err)}
+		return nil, ValidationErrors{yamlSyntaxError(name, data, err)}
 	}
-	d := &decoder{file: name, lines: map[string]int{}, bad: map[string]bool{}}
+	d := &yamlDecoder{file: name, lines: map[string]int{}, bad: map[string]bool{}}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
 		d.failf(extra.Line, "", "a catalog file holds one YAML document; found another one here")
 	case !errors.Is(err, io.EOF):
-		return nil, ValidationErrors{syntaxError(name, err)}
+		return nil, ValidationErrors{yamlSyntaxError(name, data, err)}
 	}
 
 	var c Catalog
@@ -58,9 +58,10 @@ func Parse(name string, data []byte) (*Catalog, error) {
 		}
 		root = root.Content[0]
 	}
+	d.lines[""] = root.Line
 	d.decode(root, reflect.ValueOf(&c).Elem(), "", 0)
 
-	v := &validator{file: name, lineOf: d.lineOf}
+	v := &catalogValidator{file: name, lineOf: d.lineOf}
 	v.catalog(&c)
 	for _, e := range v.errs {
 		if !d.isBad(e.Field) {
@@ -77,19 +78,65 @@ func Parse(name string, data []byte) (*Catalog, error) {
 // errors.
 var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns a yaml.v3 parse error into a FieldError with its line.
-func syntaxError(file string, err error) FieldError {
-	msg := err.Error()
+// yamlSyntaxError turns a yaml.v3 parse error into a FieldError with its line.
+//
+// yaml.v3 reports a scanner error at its line but a parser error at the line
+// before the construct it was parsing (a 0-based line), and some errors at no
+// line at all. So the line is found again: it is the first line whose prefix
+// of the file fails with the same message.
+func yamlSyntaxError(file string, data []byte, err error) FieldError {
+	msg, line := err.Error(), 0
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return FieldError{File: file, Line: line, Msg: "syntax error: " + m[2]}
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	return FieldError{File: file, Msg: "syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+	if l := locateSyntaxError(data, msg, max(line, 1)); l > 0 {
+		line = l
+	}
+	return FieldError{File: file, Line: line, Msg: "syntax error: " + msg}
 }
 
-// decoder maps a yaml.Node tree onto the catalog types by their yaml tags,
-// remembering the line of every field so that validation can point at it.
-type decoder struct {
+// locateSyntaxError returns the first line n >= from such that the first n
+// lines of data fail to parse with msg, or 0 if there is none.
+func locateSyntaxError(data []byte, msg string, from int) int {
+	line, end := 1, 0
+	for end < len(data) {
+		i := bytes.IndexByte(data[end:], '\n')
+		if i < 0 {
+			end = len(data)
+		} else {
+			end += i + 1
+		}
+		if line >= from {
+			if err := parseAllYAML(data[:end]); err != nil && strings.HasSuffix(err.Error(), msg) {
+				return line
+			}
+		}
+		line++
+	}
+	return 0
+}
+
+// parseAllYAML parses every YAML document in data and returns the first error.
+func parseAllYAML(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// yamlDecoder maps a yaml.Node tree onto the catalog types by their yaml
+// tags, remembering the line of every field so that validation can point at
+// it.
+type yamlDecoder struct {
 	file string
 	errs ValidationErrors
 	// lines maps a field path ("forums[2].start.month") to the line of its
@@ -100,16 +147,16 @@ type decoder struct {
 	bad map[string]bool
 }
 
-// maxDepth bounds the nesting the decoder follows, as a guard against alias
-// loops; the catalog types nest five deep.
-const maxDepth = 32
+// maxYAMLDepth bounds the nesting the decoder follows, as a guard against
+// alias loops; the catalog types nest five deep.
+const maxYAMLDepth = 32
 
-func (d *decoder) failf(line int, path, format string, args ...any) {
+func (d *yamlDecoder) failf(line int, path, format string, args ...any) {
 	d.errs = append(d.errs, FieldError{File: d.file, Line: line, Field: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 // badValue reports a value of the wrong shape at path and marks the path.
-func (d *decoder) badValue(n *yaml.Node, path, format string, args ...any) {
+func (d *yamlDecoder) badValue(n *yaml.Node, path, format string, args ...any) {
 	d.bad[path] = true
 	line := n.Line
 	if l, ok := d.lines[path]; ok {
@@ -120,7 +167,7 @@ func (d *decoder) badValue(n *yaml.Node, path, format string, args ...any) {
 
 // lineOf returns the line of path, or of its nearest ancestor the file has
 // (the line of "title:" for a missing "title.en"); 0 when none is known.
-func (d *decoder) lineOf(path string) int {
+func (d *yamlDecoder) lineOf(path string) int {
 	for {
 		if l, ok := d.lines[path]; ok {
 			return l
@@ -128,12 +175,12 @@ func (d *decoder) lineOf(path string) int {
 		if path == "" {
 			return 0
 		}
-		path = parentPath(path)
+		path = parentFieldPath(path)
 	}
 }
 
 // isBad reports whether path or one of its ancestors failed to decode.
-func (d *decoder) isBad(path string) bool {
+func (d *yamlDecoder) isBad(path string) bool {
 	for {
 		if d.bad[path] {
 			return true
@@ -141,12 +188,12 @@ func (d *decoder) isBad(path string) bool {
 		if path == "" {
 			return false
 		}
-		path = parentPath(path)
+		path = parentFieldPath(path)
 	}
 }
 
-// parentPath strips the last ".field" or "[i]" from path.
-func parentPath(path string) string {
+// parentFieldPath strips the last ".field" or "[i]" from path.
+func parentFieldPath(path string) string {
 	i := strings.LastIndexAny(path, ".[")
 	if i < 0 {
 		return ""
@@ -154,18 +201,18 @@ func parentPath(path string) string {
 	return path[:i]
 }
 
-func joinPath(path, key string) string {
+func joinFieldPath(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
 }
 
-var textType = reflect.TypeFor[Text]()
+var textReflectType = reflect.TypeFor[Text]()
 
 // decode stores n into v, which is settable.
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) {
-	if depth > maxDepth {
+func (d *yamlDecoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) {
+	if depth > maxYAMLDepth {
 		d.badValue(n, path, "nested too deeply (an alias loop?)")
 		return
 	}
@@ -201,21 +248,21 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 		v.Set(s)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.badValue(n, path, "must be a plain value, not a %s", kindName(n))
+			d.badValue(n, path, "must be a plain value, not a %s", yamlKindName(n))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
 		var i int
 		if n.Kind != yaml.ScalarNode || n.Decode(&i) != nil {
-			d.badValue(n, path, "must be a whole number (got %s)", describe(n))
+			d.badValue(n, path, "must be a whole number (got %s)", yamlValueDesc(n))
 			return
 		}
 		v.SetInt(int64(i))
 	case reflect.Bool:
 		var b bool
 		if n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
-			d.badValue(n, path, "must be true or false (got %s)", describe(n))
+			d.badValue(n, path, "must be true or false (got %s)", yamlValueDesc(n))
 			return
 		}
 		v.SetBool(b)
@@ -226,12 +273,15 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, depth int) 
 	}
 }
 
-func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth int) {
+func (d *yamlDecoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth int) {
 	if n.Kind != yaml.MappingNode {
-		if v.Type() == textType {
-			d.badValue(n, path, "must be a mapping with kk, ru and en (got %s)", describe(n))
-		} else {
-			d.badValue(n, path, "must be a mapping (got %s)", describe(n))
+		switch {
+		case path == "":
+			d.badValue(n, path, "the top level must be a mapping with a forums list (got %s)", yamlValueDesc(n))
+		case v.Type() == textReflectType:
+			d.badValue(n, path, "must be a mapping with kk, ru and en (got %s)", yamlValueDesc(n))
+		default:
+			d.badValue(n, path, "must be a mapping (got %s)", yamlValueDesc(n))
 		}
 		return
 	}
@@ -240,12 +290,15 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.failf(k.Line, path, "keys must be plain names (got a %s)", kindName(k))
+			d.failf(k.Line, path, "keys must be plain names (got a %s)", yamlKindName(k))
 			continue
 		}
 		key := k.Value
-		p := joinPath(path, key)
+		p := joinFieldPath(path, key)
 		if key == "<<" {
+			// The merged fields are unknown, so what looks missing here
+			// may not be: no further problems are reported below path.
+			d.bad[path] = true
 			d.failf(k.Line, path, "merge keys (<<) are not supported; write the fields out")
 			continue
 		}
@@ -257,7 +310,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 		idx, ok := fields[key]
 		if !ok {
 			msg := "unknown field"
-			if s := suggest(key, fields); s != "" {
+			if s := suggestYAMLField(key, fields); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			d.failf(k.Line, p, "%s", msg)
@@ -288,11 +341,11 @@ func yamlFields(t reflect.Type) map[string]int {
 	return m
 }
 
-// suggest returns the known field closest to key, if it is a likely typo.
-func suggest(key string, fields map[string]int) string {
+// suggestYAMLField returns the known field closest to key, if it is a likely typo.
+func suggestYAMLField(key string, fields map[string]int) string {
 	best, bestDist := "", 3
 	for name := range fields {
-		if dist := editDistance(strings.ToLower(key), name); dist < bestDist || dist == bestDist && name < best {
+		if dist := keyEditDistance(strings.ToLower(key), name); dist < bestDist || dist == bestDist && name < best {
 			best, bestDist = name, dist
 		}
 	}
@@ -302,9 +355,9 @@ func suggest(key string, fields map[string]int) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, by bytes (field
+// keyEditDistance is the Levenshtein distance between a and b, by bytes (field
 // names are ASCII).
-func editDistance(a, b string) int {
+func keyEditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -324,7 +377,7 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-func kindName(n *yaml.Node) string {
+func yamlKindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "mapping"
@@ -338,9 +391,9 @@ func kindName(n *yaml.Node) string {
 	return "plain value"
 }
 
-// describe names a node for an error message: its value when it is a
+// yamlValueDesc names a node for an error message: its value when it is a
 // scalar, its kind otherwise.
-func describe(n *yaml.Node) string {
+func yamlValueDesc(n *yaml.Node) string {
 	if n.Kind == yaml.ScalarNode {
 		v := []rune(n.Value)
 		if len(v) > 40 {
@@ -348,5 +401,5 @@ func describe(n *yaml.Node) string {
 		}
 		return strconv.Quote(string(v))
 	}
-	return "a " + kindName(n)
+	return "a " + yamlKindName(n)
 }

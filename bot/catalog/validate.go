@@ -69,7 +69,7 @@ func (v ValidationErrors) sorted() error {
 // Validate checks an in-memory catalog by the rules Parse applies to a file.
 // The problems it reports have no file and line 0.
 func (c *Catalog) Validate() error {
-	v := &validator{lineOf: func(string) int { return 0 }}
+	v := &catalogValidator{lineOf: func(string) int { return 0 }}
 	v.catalog(c)
 	return v.errs.sorted()
 }
@@ -84,31 +84,31 @@ var FigureKinds = []string{"ngo_count", "projects", "funding", "volunteers", "ot
 
 // Date limits: the catalog is about independent Kazakhstan.
 const (
-	minYear = 1991
-	maxYear = 2100
+	minCatalogYear = 1991
+	maxCatalogYear = 2100
 )
 
 var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
-	timePattern = regexp.MustCompile(`^(?:[01][0-9]|2[0-3]):[0-5][0-9]$`)
+	forumIDPattern  = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
+	dateTimePattern = regexp.MustCompile(`^(?:[01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-type validator struct {
+type catalogValidator struct {
 	file   string
 	lineOf func(path string) int
 	errs   ValidationErrors
 }
 
-func (v *validator) errf(path, format string, args ...any) {
+func (v *catalogValidator) errf(path, format string, args ...any) {
 	v.errs = append(v.errs, FieldError{File: v.file, Line: v.lineOf(path), Field: path, Msg: fmt.Sprintf(format, args...)})
 }
 
-func blank(s string) bool { return strings.TrimSpace(s) == "" }
+func blankString(s string) bool { return strings.TrimSpace(s) == "" }
 
-// textBlank reports whether t has no text in any language.
-func textBlank(t Text) bool { return blank(t.KK) && blank(t.RU) && blank(t.EN) }
+// textIsBlank reports whether t has no text in any language.
+func textIsBlank(t Text) bool { return blankString(t.KK) && blankString(t.RU) && blankString(t.EN) }
 
-func (v *validator) catalog(c *Catalog) {
+func (v *catalogValidator) catalog(c *Catalog) {
 	if len(c.Forums) == 0 {
 		v.errf("forums", "at least one forum is required")
 		return
@@ -134,11 +134,11 @@ func (v *validator) catalog(c *Catalog) {
 	}
 }
 
-func (v *validator) forum(p string, f *Forum) {
+func (v *catalogValidator) forum(p string, f *Forum) {
 	switch {
 	case f.ID == "":
 		v.errf(p+".id", "is required")
-	case !idPattern.MatchString(f.ID):
+	case !forumIDPattern.MatchString(f.ID):
 		v.errf(p+".id", "must be a slug of a-z, 0-9 and inner hyphens (got %q)", f.ID)
 	}
 	if n := len(f.ID); n > MaxIDLen {
@@ -178,8 +178,7 @@ func (v *validator) forum(p string, f *Forum) {
 	if f.Days < 0 {
 		v.errf(p+".days", "must not be negative (leave it out when unknown; got %d)", f.Days)
 	} else if f.Days > 0 && f.End != nil && startOK && f.Start.Precision == PrecisionDay && f.End.Precision == PrecisionDay {
-		// Midnight to midnight in UTC: always a whole number of days.
-		span := int(f.End.Start(time.UTC).Sub(f.Start.Start(time.UTC)).Hours()/24) + 1
+		span := dayNumber(*f.End) - dayNumber(f.Start) + 1
 		if span > 0 && span != f.Days {
 			v.errf(p+".days", "is %d but start and end span %d days", f.Days, span)
 		}
@@ -214,8 +213,8 @@ func (v *validator) forum(p string, f *Forum) {
 
 // text checks that t is given in every language when it is given at all, and
 // that it is given when required.
-func (v *validator) text(p string, t Text, required bool) {
-	kk, ru, en := blank(t.KK), blank(t.RU), blank(t.EN)
+func (v *catalogValidator) text(p string, t Text, required bool) {
+	kk, ru, en := blankString(t.KK), blankString(t.RU), blankString(t.EN)
 	if kk && ru && en {
 		if required {
 			v.errf(p, "is required in kk, ru and en")
@@ -234,7 +233,7 @@ func (v *validator) text(p string, t Text, required bool) {
 
 // date checks that d is consistent with its precision and reports whether it
 // is valid.
-func (v *validator) date(p string, d Date) bool {
+func (v *catalogValidator) date(p string, d Date) bool {
 	ok := true
 	bad := func(field, format string, args ...any) {
 		v.errf(p+"."+field, format, args...)
@@ -244,8 +243,8 @@ func (v *validator) date(p string, d Date) bool {
 		switch {
 		case d.Year == 0:
 			bad("year", "is required with precision %s", d.Precision)
-		case d.Year < minYear || d.Year > maxYear:
-			bad("year", "must be %d..%d (got %d)", minYear, maxYear, d.Year)
+		case d.Year < minCatalogYear || d.Year > maxCatalogYear:
+			bad("year", "must be %d..%d (got %d)", minCatalogYear, maxCatalogYear, d.Year)
 		}
 	}
 	needMonth := func() {
@@ -268,19 +267,19 @@ func (v *validator) date(p string, d Date) bool {
 	case PrecisionDay:
 		needYear()
 		needMonth()
+		monthKnown := d.Year >= minCatalogYear && d.Year <= maxCatalogYear && d.Month >= 1 && d.Month <= 12
 		last := 31
-		if d.Year >= minYear && d.Year <= maxYear && d.Month >= 1 && d.Month <= 12 {
+		if monthKnown {
 			last = time.Date(d.Year, time.Month(d.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 		}
 		switch {
 		case d.Day == 0:
 			bad("day", "is required with precision day")
-		case d.Day < 1 || d.Day > last:
-			if last == 31 {
-				bad("day", "must be 1..31 (got %d)", d.Day)
-			} else {
-				bad("day", "must be 1..%d for %04d-%02d (got %d)", last, d.Year, d.Month, d.Day)
-			}
+		case d.Day >= 1 && d.Day <= last:
+		case monthKnown:
+			bad("day", "must be 1..%d for %04d-%02d (got %d)", last, d.Year, d.Month, d.Day)
+		default:
+			bad("day", "must be 1..31 (got %d)", d.Day)
 		}
 	case PrecisionMonth:
 		needYear()
@@ -313,11 +312,17 @@ func (v *validator) date(p string, d Date) bool {
 		switch {
 		case d.Precision != PrecisionDay:
 			bad("time", "is only allowed with precision day")
-		case !timePattern.MatchString(d.Time):
+		case !dateTimePattern.MatchString(d.Time):
 			bad("time", "must be HH:MM, 00:00..23:59 (got %q)", d.Time)
 		}
 	}
 	return ok
+}
+
+// dayNumber counts the days of a valid day-precision date from the Unix
+// epoch, leaving its time out.
+func dayNumber(d Date) int {
+	return int(time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
 // precisionRank orders the precisions from coarse to fine; unknown is 0.
@@ -335,7 +340,7 @@ func precisionRank(p Precision) int {
 
 // order checks that end is not before start, comparing them at the finer of
 // the two precisions both give.
-func (v *validator) order(p string, start, end Date) {
+func (v *catalogValidator) order(p string, start, end Date) {
 	r := min(precisionRank(start.Precision), precisionRank(end.Precision))
 	if r == 0 {
 		return
@@ -353,15 +358,15 @@ func (v *validator) order(p string, start, end Date) {
 	ks, ke := key(start), key(end)
 	switch {
 	case ke < ks:
-		v.errf(p+".end", "must not be before start (%s)", formatDate(start))
+		v.errf(p+".end", "must not be before start (%s)", dateString(start))
 	case ke == ks && r == 3 && start.Time != "" && end.Time != "" && end.Time < start.Time:
 		v.errf(p+".end.time", "must not be before the start time %s on the same day", start.Time)
 	}
 }
 
-// formatDate writes d as far as its precision goes: "2018-10-16", "2018-10",
+// dateString writes d as far as its precision goes: "2018-10-16", "2018-10",
 // "2018".
-func formatDate(d Date) string {
+func dateString(d Date) string {
 	switch d.Precision {
 	case PrecisionDay:
 		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
@@ -373,9 +378,9 @@ func formatDate(d Date) string {
 	return "unknown"
 }
 
-func (v *validator) figure(p string, f Figure) {
+func (v *catalogValidator) figure(p string, f Figure) {
 	v.text(p+".label", f.Label, true)
-	if blank(f.Value) {
+	if blankString(f.Value) {
 		v.errf(p+".value", "is required")
 	}
 	switch {
@@ -395,23 +400,23 @@ func isFigureKind(k string) bool {
 	return false
 }
 
-func (v *validator) award(p string, a Award) {
+func (v *catalogValidator) award(p string, a Award) {
 	v.text(p+".contest", a.Contest, false)
 	v.text(p+".nomination", a.Nomination, false)
 	v.text(p+".winner", a.Winner, false)
 	v.text(p+".role", a.Role, false)
 	v.text(p+".organization", a.Organization, false)
 	v.text(p+".project", a.Project, false)
-	if textBlank(a.Contest) && textBlank(a.Nomination) {
+	if textIsBlank(a.Contest) && textIsBlank(a.Nomination) {
 		v.errf(p, "needs a contest or a nomination")
 	}
-	if textBlank(a.Winner) && textBlank(a.Organization) {
+	if textIsBlank(a.Winner) && textIsBlank(a.Organization) {
 		v.errf(p, "needs a winner or an organization")
 	}
 }
 
-func (v *validator) link(p, raw string) {
-	if blank(raw) {
+func (v *catalogValidator) link(p, raw string) {
+	if blankString(raw) {
 		v.errf(p, "is required")
 		return
 	}
