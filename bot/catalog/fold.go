@@ -22,7 +22,7 @@ import (
 // The canonical form is lowercase Cyrillic over the Russian base alphabet
 // without ы, й, ё, э, я, ю, ц, щ, ъ, ь. Cyrillic, not ASCII, because almost
 // all catalog text and most user queries are Kazakh or Russian Cyrillic: the
-// key stays readable, and Stem can work on Kazakh and Russian endings for a
+// key stays readable, and Stem can work on Kazakh and Russian stemEndings for a
 // query typed in Latin too ("Tarazda" folds to "таразда" and stems to
 // "тараз"). English text is transliterated as well; that makes it
 // unreadable but still matches itself, which is all a search key needs.
@@ -131,7 +131,12 @@ func (st *folder) romans(s string) []byte {
 // isWordRune reports whether r belongs to a word rather than separating
 // words.
 func isWordRune(r rune) bool {
-	if isApostrophe(r) {
+	switch {
+	case r < utf8.RuneSelf:
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	case r >= 0x400 && r <= 0x4ff:
+		return r != '҂' // the Cyrillic block: letters and combining marks but for the thousands sign
+	case isApostrophe(r):
 		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
@@ -299,7 +304,7 @@ func (st *folder) mapRunes(src []byte) []byte {
 				if i+1 < len(src) {
 					next = src[i+1]
 				}
-				s, n := latin(c, next)
+				s, n := foldLatin(c, next)
 				st.put(s, classLetter)
 				i += n
 			case c >= '0' && c <= '9':
@@ -313,11 +318,17 @@ func (st *folder) mapRunes(src []byte) []byte {
 		}
 		r, size := utf8.DecodeRune(src[i:])
 		i += size
+		if r >= 0x400 && r < 0x400+rune(len(cyrillicTable)) {
+			if e := cyrillicTable[r-0x400]; e.ok {
+				st.put(e.s, classLetter)
+				continue
+			}
+		}
 		switch {
 		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
 			// A combining mark: the diacritic of the previous letter.
 		case unicode.IsLetter(r) && !isApostrophe(r):
-			if s, keep := letter(r); s != "" {
+			if s, keep := foldLetter(r); s != "" {
 				st.put(s, classLetter)
 			} else if keep != 0 {
 				st.putRune(keep, classLetter)
@@ -337,7 +348,7 @@ func (st *folder) mapRunes(src []byte) []byte {
 // latin transliterates the ASCII lowercase letter c, looking at the next
 // byte for digraphs. It returns the Cyrillic text and how many bytes of the
 // input it used.
-func latin(c, next byte) (string, int) {
+func foldLatin(c, next byte) (string, int) {
 	if next == 'h' {
 		switch c {
 		case 'z':
@@ -361,18 +372,18 @@ func latin(c, next byte) (string, int) {
 		}
 		return "к", 1
 	}
-	return latinOne[c-'a'], 1
+	return latinCyrillic[c-'a'], 1
 }
 
-var latinOne = [26]string{
+var latinCyrillic = [26]string{
 	"а", "б", "к", "д", "е", "ф", "г", "х", "и", "ж", "к", "л", "м",
 	"н", "о", "п", "к", "р", "с", "т", "у", "в", "у", "кс", "и", "з",
 }
 
 // letter maps one case-folded non-ASCII letter to the canonical alphabet: to
 // the text s, or, when s is empty, to the rune keep (0 to drop the letter).
-func letter(r rune) (s string, keep rune) {
-	if s, ok := cyrillic[r]; ok {
+func foldLetter(r rune) (s string, keep rune) {
+	if s, ok := cyrillicFold[r]; ok {
 		return s, 0
 	}
 	switch r {
@@ -392,18 +403,30 @@ func letter(r rune) (s string, keep rune) {
 	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
 		base, _ := utf8.DecodeRune(d)
 		if base >= 'a' && base <= 'z' {
-			return latinOne[base-'a'], 0
+			return latinCyrillic[base-'a'], 0
 		}
 		if base >= utf8.RuneSelf && base != r && unicode.IsLetter(base) {
-			return letter(base)
+			return foldLetter(base)
 		}
 	}
 	return "", r
 }
 
-// cyrillic is the fold of the lowercase Cyrillic letters that are not
+// cyrillicTable is cyrillicFold as an array over the Cyrillic block, for
+// speed.
+var cyrillicTable = func() (t [0x100]struct {
+	s  string
+	ok bool
+}) {
+	for r, s := range cyrillicFold {
+		t[r-0x400].s, t[r-0x400].ok = s, true
+	}
+	return t
+}()
+
+// cyrillicFold is the fold of the lowercase Cyrillic letters that are not
 // already canonical.
-var cyrillic = map[rune]string{
+var cyrillicFold = map[rune]string{
 	'а': "а", 'б': "б", 'в': "в", 'г': "г", 'д': "д", 'е': "е", 'ж': "ж",
 	'з': "з", 'и': "и", 'к': "к", 'л': "л", 'м': "м", 'н': "н", 'о': "о",
 	'п': "п", 'р': "р", 'с': "с", 'т': "т", 'у': "у", 'ф': "ф", 'х': "х",
@@ -416,7 +439,7 @@ var cyrillic = map[rune]string{
 	'є': "е", 'ї': "и", 'ў': "у", 'ґ': "г",
 }
 
-// Stem strips the common Kazakh and Russian inflectional endings from a
+// Stem strips the common Kazakh and Russian inflectional stemEndings from a
 // folded token (one word of Fold's output), so that "Таразда", "Тараздағы",
 // "Таразға", "Таразе", "Тараза" all come to "тараз", and "Алматыдағы" and
 // "Алматы" to "алмат". It is deliberately crude: the stem need not be a word,
@@ -424,9 +447,9 @@ var cyrillic = map[rune]string{
 // different words often enough for a search. Both sides of every comparison
 // go through it.
 //
-// The longest ending that matches is removed, up to three times (Kazakh
-// stacks them: "облыстарда" = облыс+тар+да). An ending is removed only when
-// at least three runes remain, four for a one-rune ending, so short words
+// The longest stemEnding that matches is removed, up to three times (Kazakh
+// stacks them: "облыстарда" = облыс+тар+да). An stemEnding is removed only when
+// at least three runes remain, four for a one-rune stemEnding, so short words
 // ("мен", "бала", "ата") are left alone. Tokens holding a digit are never
 // stemmed.
 func Stem(token string) string {
@@ -435,8 +458,9 @@ func Stem(token string) string {
 	}
 	n := utf8.RuneCountInString(token)
 	for range 3 {
+		last, _ := utf8.DecodeLastRuneInString(token)
 		cut := false
-		for _, e := range endings {
+		for _, e := range stemEndings[last] {
 			if n-e.runes < e.min || !strings.HasSuffix(token, e.s) {
 				continue
 			}
@@ -454,16 +478,16 @@ func Stem(token string) string {
 	return token
 }
 
-// ending is one inflectional ending in folded form, with the number of runes
+// stemEnding is one inflectional stemEnding in folded form, with the number of runes
 // that must remain before it and what the rune before it must be.
-type ending struct {
+type stemEnding struct {
 	s     string
 	runes int
 	min   int
 	after afterCond
 }
 
-// afterCond restricts the rune an ending may follow. Kazakh endings come in
+// afterCond restricts the rune an stemEnding may follow. Kazakh stemEndings come in
 // variants chosen by the sound before them (-да after a vowel or a voiced
 // consonant, -та after a voiceless one); checking that keeps a Russian word
 // like "работа" from losing "-та".
@@ -496,8 +520,9 @@ func (c afterCond) ok(r rune) bool {
 	return true
 }
 
-// endings are sorted longest first, so the first match is the longest.
-var endings = func() []ending {
+// stemEndings are the endings by their last rune, longest first, so that
+// the first match is the longest.
+var stemEndings = func() map[rune][]stemEnding {
 	list := []struct {
 		s     string
 		after afterCond
@@ -532,18 +557,23 @@ var endings = func() []ending {
 		{"ом", afterAny}, {"ем", afterAny}, {"ам", afterAny}, {"ах", afterAny}, {"ами", afterAny},
 		{"иах", afterAny}, {"иами", afterAny}, {"ов", afterAny}, {"ев", afterAny},
 		{"иу", afterAny}, {"иа", afterAny},
-		// One-rune endings: Russian cases, the Kazakh -ы/-і.
+		// One-rune stemEndings: Russian cases, the Kazakh -ы/-і.
 		{"а", afterAny}, {"е", afterAny}, {"и", afterAny}, {"о", afterAny}, {"у", afterAny},
 	}
-	out := make([]ending, 0, len(list))
+	out := make([]stemEnding, 0, len(list))
 	for _, l := range list {
 		r := utf8.RuneCountInString(l.s)
 		min := 3
 		if r == 1 {
 			min = 4
 		}
-		out = append(out, ending{s: l.s, runes: r, min: min, after: l.after})
+		out = append(out, stemEnding{s: l.s, runes: r, min: min, after: l.after})
 	}
-	slices.SortStableFunc(out, func(a, b ending) int { return b.runes - a.runes })
-	return out
+	slices.SortStableFunc(out, func(a, b stemEnding) int { return b.runes - a.runes })
+	byLast := map[rune][]stemEnding{}
+	for _, e := range out {
+		last, _ := utf8.DecodeLastRuneInString(e.s)
+		byLast[last] = append(byLast[last], e)
+	}
+	return byLast
 }()

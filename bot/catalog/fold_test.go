@@ -223,7 +223,7 @@ func TestTokens(t *testing.T) {
 
 func TestFoldAllocations(t *testing.T) {
 	in := "Жетісу облысының II азаматтық форумы, Talldyqorgan 2023"
-	Fold(in) // fill the pool
+	Fold(in)     // fill the pool
 	limit := 1.0 // the result
 	if raceEnabled {
 		// The pool drops a quarter of its items, each costing a new folder
