@@ -1,0 +1,109 @@
+package bot
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/forumbot/forumbot/locales"
+)
+
+// Config is the bot's configuration, read from the environment.
+type Config struct {
+	Token       string        // TELEGRAM_BOT_TOKEN
+	APIURL      string        // TELEGRAM_API_URL
+	RedisURL    string        // REDIS_URL
+	RedisPrefix string        // REDIS_PREFIX
+	AdminIDs    []int64       // ADMIN_IDS
+	DefaultLang string        // DEFAULT_LANG
+	LogLevel    slog.Level    // LOG_LEVEL
+	SessionTTL  time.Duration // SESSION_TTL
+	Workers     int           // WORKERS
+	// ShutdownTimeout bounds how long a stop waits for queued updates.
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+}
+
+// Setting documents one environment variable, for --help.
+type Setting struct{ Name, Default, Help string }
+
+// Settings lists every environment variable the bot reads.
+var Settings = []Setting{
+	{"TELEGRAM_BOT_TOKEN", "", "bot token from @BotFather (required by run)"},
+	{"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server; tests and demo point it at the test double"},
+	{"REDIS_URL", "redis://127.0.0.1:6379/0", "Redis server"},
+	{"REDIS_PREFIX", "forumbot:", "prefix of every Redis key, so several bots can share one Redis"},
+	{"ADMIN_IDS", "", "comma-separated Telegram user ids of the admins"},
+	{"DEFAULT_LANG", "kk", "language for users whose Telegram language the bot does not speak: kk, ru or en"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"SESSION_TTL", "24h", "how long an idle chat's dialog is kept"},
+	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
+	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
+}
+
+// ConfigFromEnv reads the configuration through getenv (os.Getenv in
+// production). Every problem found is reported, one per line.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, s := range Settings {
+			if s.Name == name {
+				return s.Default
+			}
+		}
+		return ""
+	}
+	var problems []string
+	c := Config{
+		Token:       get("TELEGRAM_BOT_TOKEN"),
+		APIURL:      strings.TrimRight(get("TELEGRAM_API_URL"), "/"),
+		RedisURL:    get("REDIS_URL"),
+		RedisPrefix: get("REDIS_PREFIX"),
+		DefaultLang: strings.ToLower(get("DEFAULT_LANG")),
+	}
+	if !locales.IsSupported(c.DefaultLang) {
+		problems = append(problems, fmt.Sprintf("DEFAULT_LANG=%q: use kk, ru or en", c.DefaultLang))
+	}
+	for _, part := range strings.Split(get("ADMIN_IDS"), ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || id <= 0 {
+			problems = append(problems, fmt.Sprintf("ADMIN_IDS: %q is not a Telegram user id", part))
+			continue
+		}
+		c.AdminIDs = append(c.AdminIDs, id)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
+		problems = append(problems, fmt.Sprintf("LOG_LEVEL=%q: use debug, info, warn or error", get("LOG_LEVEL")))
+	}
+	var err error
+	if c.SessionTTL, err = time.ParseDuration(get("SESSION_TTL")); err != nil || c.SessionTTL <= 0 {
+		problems = append(problems, fmt.Sprintf("SESSION_TTL=%q: use a duration such as 24h", get("SESSION_TTL")))
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT")); err != nil || c.ShutdownTimeout <= 0 {
+		problems = append(problems, fmt.Sprintf("SHUTDOWN_TIMEOUT=%q: use a duration such as 10s", get("SHUTDOWN_TIMEOUT")))
+	}
+	if c.Workers, err = strconv.Atoi(get("WORKERS")); err != nil || c.Workers < 1 || c.Workers > 10000 {
+		problems = append(problems, fmt.Sprintf("WORKERS=%q: use a number from 1 to 10000", get("WORKERS")))
+	}
+	if len(problems) > 0 {
+		return c, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return c, nil
+}
+
+// IsAdmin reports whether userID is in ADMIN_IDS.
+func (c Config) IsAdmin(userID int64) bool {
+	for _, id := range c.AdminIDs {
+		if id == userID {
+			return true
+		}
+	}
+	return false
+}

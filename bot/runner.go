@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// Runner connects go-telegram/bot's long polling to the Dispatcher and
+// the Pipeline.
+//
+// The library is set up with one receiving goroutine, synchronous
+// handlers and an unbuffered updates channel (see PollingOptions), so it
+// hands updates over strictly in the order Telegram sent them and only
+// asks for the next batch once the current one is in the Dispatcher. Our
+// OnUpdate only queues; the Dispatcher keeps each chat in order.
+//
+// Limit of the guarantee: the library confirms a batch to Telegram (by the
+// offset of its next getUpdates) as soon as the batch is queued here, not
+// when it is handled. A graceful stop drains the queue, so nothing is lost;
+// a kill -9 loses the updates still queued, at most MaxQueued.
+type Runner struct {
+	Dispatcher      *Dispatcher
+	Pipeline        *Pipeline
+	Log             *slog.Logger
+	ShutdownTimeout time.Duration
+}
+
+// PollingOptions are the go-telegram/bot options Runner relies on.
+func PollingOptions(r *Runner) []tg.Option {
+	return []tg.Option{
+		tg.WithDefaultHandler(r.OnUpdate),
+		tg.WithNotAsyncHandlers(),
+		tg.WithWorkers(1),
+		tg.WithUpdatesChannelCap(0),
+		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query", "my_chat_member"}),
+	}
+}
+
+// OnUpdate is the library's default handler: it queues the update under
+// its chat.
+func (r *Runner) OnUpdate(_ context.Context, _ *tg.Bot, upd *models.Update) {
+	chatID, _ := ChatKey(upd)
+	if err := r.Dispatcher.Submit(chatID, upd); err != nil {
+		r.Log.Warn("update not queued: shutting down", "update_id", upd.ID)
+	}
+}
+
+// NewDispatcherFor makes the dispatcher that runs p for each update.
+func NewDispatcherFor(ctx context.Context, p *Pipeline, workers, maxQueued int) *Dispatcher {
+	return NewDispatcher(ctx, workers, maxQueued, func(ctx context.Context, job any) {
+		p.Process(ctx, job.(*models.Update))
+	})
+}
+
+// Run polls until ctx is cancelled, then stops polling and finishes the
+// queued updates within ShutdownTimeout. It returns how many were left.
+func (r *Runner) Run(ctx context.Context, api *tg.Bot) int {
+	api.Start(ctx)
+	r.Log.Info("polling stopped, finishing queued updates", "queued", r.Dispatcher.Pending())
+	dctx, cancel := context.WithTimeout(context.Background(), r.ShutdownTimeout)
+	defer cancel()
+	left := r.Dispatcher.Drain(dctx)
+	if left > 0 {
+		r.Log.Error("shutdown timeout: updates left unfinished", "left", left)
+	}
+	return left
+}
