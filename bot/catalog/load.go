@@ -179,17 +179,25 @@ func (d *yamlDecoder) lineOf(path string) int {
 	}
 }
 
-// isBad reports whether path or one of its ancestors failed to decode.
+// isBad reports whether path, one of its ancestors or one of its descendants
+// failed to decode: a problem found there by validation is a consequence of
+// the decoding error already reported ("needs a contest" after "contest: must
+// be a mapping").
 func (d *yamlDecoder) isBad(path string) bool {
-	for {
-		if d.bad[path] {
+	for p := path; ; p = parentFieldPath(p) {
+		if d.bad[p] {
 			return true
 		}
-		if path == "" {
-			return false
+		if p == "" {
+			break
 		}
-		path = parentFieldPath(path)
 	}
+	for b := range d.bad {
+		if strings.HasPrefix(b, path+".") || strings.HasPrefix(b, path+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // parentFieldPath strips the last ".field" or "[i]" from path.

@@ -168,6 +168,9 @@ func TestParseInline(t *testing.T) {
 			`c.yaml:6: forums[0].start.approx: must be true or false (got "maybe")`,
 			`c.yaml:7: forums[0].speakers: must be a list`,
 		}},
+		{"award text not a mapping", "forums:\n" + forum + "    awards:\n      - contest: Байқау\n        winner: {kk: А, ru: А, en: A}\n", []string{
+			`c.yaml:8: forums[0].awards[0].contest: must be a mapping with kk, ru and en (got "Байқау")`,
+		}},
 		{"text not a mapping", "forums:\n  - id: x\n    level: city\n    region: astana\n    title: [Форум]\n    start: {precision: unknown}\n", []string{
 			`c.yaml:5: forums[0].title: must be a mapping with kk, ru and en (got a list)`,
 		}},

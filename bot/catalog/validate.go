@@ -109,7 +109,7 @@ func blankString(s string) bool { return strings.TrimSpace(s) == "" }
 func textIsBlank(t Text) bool { return blankString(t.KK) && blankString(t.RU) && blankString(t.EN) }
 
 func (v *catalogValidator) catalog(c *Catalog) {
-	if len(c.Forums) == 0 {
+	if c == nil || len(c.Forums) == 0 {
 		v.errf("forums", "at least one forum is required")
 		return
 	}

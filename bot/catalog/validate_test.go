@@ -212,6 +212,10 @@ func TestValidateCatalog(t *testing.T) {
 	if err := (&Catalog{}).Validate(); err == nil || err.Error() != "forums: at least one forum is required" {
 		t.Errorf("empty catalog: %v", err)
 	}
+	var none *Catalog
+	if err := none.Validate(); err == nil {
+		t.Error("a nil catalog validates")
+	}
 	a, b, c := validForum(), validForum(), validForum()
 	c.ID = "other"
 	c.Region = "atlantis"
