@@ -22,7 +22,7 @@ import (
 // The canonical form is lowercase Cyrillic over the Russian base alphabet
 // without ы, й, ё, э, я, ю, ц, щ, ъ, ь. Cyrillic, not ASCII, because almost
 // all catalog text and most user queries are Kazakh or Russian Cyrillic: the
-// key stays readable, and Stem can work on Kazakh and Russian stemEndings for a
+// key stays readable, and Stem can work on Kazakh and Russian endings for a
 // query typed in Latin too ("Tarazda" folds to "таразда" and stems to
 // "тараз"). English text is transliterated as well; that makes it
 // unreadable but still matches itself, which is all a search key needs.
@@ -38,8 +38,8 @@ import (
 //   - Kazakh letters fold to their nearest Russian letter: ә→а, ғ→г, қ→к,
 //     ң→н, ө→о, ұ→у, ү→у, һ→х, і→и.
 //   - ы and й fold to и as well (with ё→е, э→е): Latin spellings use y or i
-//     for all of them ("Kyzylorda", "Zhetysu" for Жетісу, "Qonaev" for
-//     Қонаев), so a key that kept them apart would miss those queries. я and
+//     for all of them ("Kyzylorda", "Zhetysu" for Жетісу, "Semey" for
+//     Семей), so a key that kept them apart would miss those queries. я and
 //     ю become "иа" and "иу", ц and щ become "тс" and "шч", ъ and ь are
 //     dropped, so that the Latin spellings "ya", "yu", "ts", "shch" meet them.
 //   - Latin transliterates to Cyrillic: zh→ж, sh→ш, ch→ч, kh→х, gh→г, ph→ф;
@@ -88,30 +88,27 @@ var folderPool = sync.Pool{New: func() any {
 	return &folder{caser: cases.Fold()}
 }}
 
-// romans replaces the words of s that are Roman numerals by their arabic
-// value. It returns s itself, as bytes in st.roman only when something
-// changed.
+// romans copies s to st.roman with the words that are Roman numerals
+// replaced by their arabic value.
 func (st *folder) romans(s string) []byte {
 	st.roman = st.roman[:0]
-	copied := 0 // bytes of s already moved to st.roman, when changed
-	changed := false
-	start := -1
+	copied := 0 // bytes of s already in st.roman
+	start := -1 // of the current word
 	for i := 0; i <= len(s); {
 		var r rune
 		size := 1
 		if i < len(s) {
 			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if i < len(s) && isWordRune(r) {
-			if start < 0 {
-				start = i
+			if isWordRune(r) {
+				if start < 0 {
+					start = i
+				}
+				i += size
+				continue
 			}
-			i += size
-			continue
 		}
 		if start >= 0 {
 			if v := romanValue(s[start:i]); v > 0 {
-				changed = true
 				st.roman = append(st.roman, s[copied:start]...)
 				st.roman = strconv.AppendInt(st.roman, int64(v), 10)
 				copied = i
@@ -119,10 +116,6 @@ func (st *folder) romans(s string) []byte {
 			start = -1
 		}
 		i += size
-	}
-	if !changed {
-		st.roman = append(st.roman, s...)
-		return st.roman
 	}
 	st.roman = append(st.roman, s[copied:]...)
 	return st.roman
@@ -181,16 +174,13 @@ var romanCanon = func() [50]string {
 // romanValue returns the value of word as a Roman numeral from 1 to 49
 // written the canonical way, or 0.
 func romanValue(word string) int {
-	if len(word) > 12 {
-		return 0
-	}
-	var buf [12]byte
+	var buf [8]byte // the longest, "xxxviii", has seven letters
 	n := 0
 	runes := 0
 	var first rune
 	for _, r := range word {
 		d := romanDigit(r)
-		if d == 0 {
+		if d == 0 || n == len(buf) {
 			return 0
 		}
 		if runes == 0 {
@@ -439,7 +429,7 @@ var cyrillicFold = map[rune]string{
 	'є': "е", 'ї': "и", 'ў': "у", 'ґ': "г",
 }
 
-// Stem strips the common Kazakh and Russian inflectional stemEndings from a
+// Stem strips the common Kazakh and Russian inflectional endings from a
 // folded token (one word of Fold's output), so that "Таразда", "Тараздағы",
 // "Таразға", "Таразе", "Тараза" all come to "тараз", and "Алматыдағы" and
 // "Алматы" to "алмат". It is deliberately crude: the stem need not be a word,
@@ -447,11 +437,18 @@ var cyrillicFold = map[rune]string{
 // different words often enough for a search. Both sides of every comparison
 // go through it.
 //
-// The longest stemEnding that matches is removed, up to three times (Kazakh
-// stacks them: "облыстарда" = облыс+тар+да). An stemEnding is removed only when
-// at least three runes remain, four for a one-rune stemEnding, so short words
-// ("мен", "бала", "ата") are left alone. Tokens holding a digit are never
-// stemmed.
+// The longest ending that matches is removed, up to three times (Kazakh
+// stacks them: "облыстарда" = облыс+тар+да). An ending is removed only when
+// at least three runes remain, four for a one-rune ending, so short words
+// ("мен", "бала", "ата") are left alone. A Kazakh ending must also suit the
+// rune before it (-та only after a voiceless consonant, -ны only after a
+// vowel, ...), which spares many Russian words ("работа" stems to "работ",
+// not "рабо"). Tokens holding a digit are never stemmed.
+//
+// Crudeness shows at the edges: "Өскемен" loses its "-мен" like an
+// instrumental (all its forms still meet at "оске"), and "облыс" and
+// "облысы" stem to "облис" and "обли"; Index.Search makes up for such splits
+// with prefix matching.
 func Stem(token string) string {
 	if strings.ContainsAny(token, "0123456789") {
 		return token
@@ -478,7 +475,7 @@ func Stem(token string) string {
 	return token
 }
 
-// stemEnding is one inflectional stemEnding in folded form, with the number of runes
+// stemEnding is one inflectional ending in folded form, with the number of runes
 // that must remain before it and what the rune before it must be.
 type stemEnding struct {
 	s     string
@@ -487,7 +484,7 @@ type stemEnding struct {
 	after afterCond
 }
 
-// afterCond restricts the rune an stemEnding may follow. Kazakh stemEndings come in
+// afterCond restricts the rune an ending may follow. Kazakh endings come in
 // variants chosen by the sound before them (-да after a vowel or a voiced
 // consonant, -та after a voiceless one); checking that keeps a Russian word
 // like "работа" from losing "-та".
@@ -557,7 +554,7 @@ var stemEndings = func() map[rune][]stemEnding {
 		{"ом", afterAny}, {"ем", afterAny}, {"ам", afterAny}, {"ах", afterAny}, {"ами", afterAny},
 		{"иах", afterAny}, {"иами", afterAny}, {"ов", afterAny}, {"ев", afterAny},
 		{"иу", afterAny}, {"иа", afterAny},
-		// One-rune stemEndings: Russian cases, the Kazakh -ы/-і.
+		// One-rune endings: Russian cases, the Kazakh -ы/-і.
 		{"а", afterAny}, {"е", afterAny}, {"и", afterAny}, {"о", afterAny}, {"у", afterAny},
 	}
 	out := make([]stemEnding, 0, len(list))

@@ -334,7 +334,8 @@ type queryTerm struct {
 	stem  string
 	runes int // of the folded word, before stemming
 	kind  termKind
-	num   int
+	num   int  // the value of a year or a number
+	award bool // an award word
 }
 
 type termKind uint8
@@ -422,6 +423,7 @@ func parseQuery(query string) (terms []queryTerm, awards bool) {
 				t.kind = termYear
 			}
 		} else if isAwardWord(tok, t.stem) {
+			t.award = true
 			awards = true
 		}
 		if slices.ContainsFunc(terms, func(o queryTerm) bool { return o.stem == t.stem }) {
@@ -449,7 +451,7 @@ func (ix *Index) matchTerm(sc *searchScratch, t queryTerm, w *[numFields]float64
 		}
 		return
 	}
-	if isAwardWord(t.stem, t.stem) {
+	if t.award {
 		for _, f := range ix.awarded {
 			sc.add(f, 1<<fAward, w[fAward])
 		}
