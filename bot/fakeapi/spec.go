@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -61,6 +62,11 @@ type typeSpec struct {
 	fields    map[string]*fieldSpec
 	required  []*fieldSpec
 	subtypes  []typeExpr
+	// when every subtype is tagged by a constant field (BotCommandScope by
+	// "type"), discKey names it and bySubtype maps each constant to its
+	// subtype, so a value is checked against the one subtype it claims
+	discKey   string
+	bySubtype map[string]*typeSpec
 }
 
 type rawField struct {
@@ -134,6 +140,9 @@ func parseSpec(data []byte) (*Spec, error) {
 		}
 		s.methods[strings.ToLower(name)] = ms
 	}
+	for _, ts := range s.types {
+		ts.indexSubtypes(s.types)
+	}
 	// every named type used must exist, otherwise validation would be lax
 	for _, ms := range s.methods {
 		for _, f := range ms.fields {
@@ -153,6 +162,32 @@ func parseSpec(data []byte) (*Spec, error) {
 		}
 	}
 	return s, nil
+}
+
+func (ts *typeSpec) indexSubtypes(types map[string]*typeSpec) {
+	if len(ts.subtypes) == 0 {
+		return
+	}
+	key := ""
+	by := map[string]*typeSpec{}
+	for _, st := range ts.subtypes {
+		sub := types[st.name]
+		if st.depth != 0 || st.kind != kindNamed || sub == nil {
+			return
+		}
+		var tag *fieldSpec
+		for _, f := range sub.fields {
+			if f.constant != "" {
+				tag = f
+			}
+		}
+		if tag == nil || key != "" && tag.name != key || by[tag.constant] != nil {
+			return
+		}
+		key = tag.name
+		by[tag.constant] = sub
+	}
+	ts.discKey, ts.bySubtype = key, by
 }
 
 func (s *Spec) checkKnown(ts []typeExpr) error {
@@ -267,18 +302,34 @@ func FindSpec() string {
 	}
 }
 
-// SpecForTest loads the spec found by FindSpec, or skips the test when the
-// shared/ folder is not there. A spec that exists but does not parse fails
-// the test.
+// testSpecs caches parsed specs by path for SpecForTest: a Spec is
+// immutable, so tests (and servers) may share one.
+var testSpecs struct {
+	sync.Mutex
+	byPath map[string]*Spec
+}
+
+// SpecForTest loads the spec found by FindSpec (parsed once per process),
+// or skips the test when the shared/ folder is not there. A spec that
+// exists but does not parse fails the test.
 func SpecForTest(t testing.TB) *Spec {
 	t.Helper()
 	p := FindSpec()
 	if p == "" {
 		t.Skip("../shared/botapi/api.json not found: the strict Bot API double needs the shared/ folder beside the repo")
 	}
+	testSpecs.Lock()
+	defer testSpecs.Unlock()
+	if s := testSpecs.byPath[p]; s != nil {
+		return s
+	}
 	s, err := LoadSpec(p)
 	if err != nil {
 		t.Fatalf("fakeapi: %v", err)
 	}
+	if testSpecs.byPath == nil {
+		testSpecs.byPath = map[string]*Spec{}
+	}
+	testSpecs.byPath[p] = s
 	return s
 }

@@ -14,15 +14,16 @@ import (
 // into the value the check got before failing; among the candidates of a
 // union the deepest failure is the most useful one to report.
 type typeError struct {
-	path  string
-	depth int
-	msg   string
+	path    string
+	depth   int
+	msg     string
+	shallow bool // the value at path is not even of the right kind
 }
 
 func (e *typeError) Error() string { return e.msg }
 
 func mismatch(path string, depth int, types []typeExpr) *typeError {
-	return &typeError{path: path, depth: depth, msg: "field \"" + path + "\" must be of type " + typeList(types)}
+	return &typeError{path: path, depth: depth, shallow: true, msg: "field \"" + path + "\" must be of type " + typeList(types)}
 }
 
 func typeList(types []typeExpr) string {
@@ -59,7 +60,7 @@ func (v *validator) checkValue(path string, depth int, val any, types []typeExpr
 			best = err
 		}
 	}
-	if best != nil && best.depth == depth && best.path == path {
+	if best != nil && best.shallow && best.path == path {
 		// nothing matched even superficially: name the whole union
 		return mismatch(path, depth, types)
 	}
@@ -102,7 +103,7 @@ func (v *validator) checkOne(path string, depth int, val any, t typeExpr) *typeE
 		if s, ok := val.(string); ok && v.isAttachment(s) {
 			return nil
 		}
-		return &typeError{path: path, depth: depth, msg: "field \"" + path + "\" must be an InputFile: \"attach://<name>\" naming an uploaded file part"}
+		return &typeError{path: path, depth: depth, shallow: true, msg: "field \"" + path + "\" must be an InputFile: \"attach://<name>\" naming an uploaded file part"}
 	case kindNamed:
 		return v.checkNamed(path, depth, val, v.spec.types[t.name])
 	}
@@ -115,12 +116,22 @@ func (v *validator) isAttachment(s string) bool {
 }
 
 func (v *validator) checkNamed(path string, depth int, val any, ts *typeSpec) *typeError {
+	if ts.discKey != "" {
+		if obj, ok := val.(map[string]any); ok {
+			tag, _ := obj[ts.discKey].(string)
+			sub := ts.bySubtype[tag]
+			if sub == nil {
+				return &typeError{path: path + "." + ts.discKey, depth: depth + 1, msg: "field \"" + path + "." + ts.discKey + "\" must be one of " + ts.tagList() + " for " + ts.name}
+			}
+			return v.checkNamed(path, depth, val, sub)
+		}
+	}
 	if len(ts.subtypes) > 0 {
 		return v.checkValue(path, depth, val, ts.subtypes)
 	}
 	obj, ok := val.(map[string]any)
 	if !ok {
-		return &typeError{path: path, depth: depth, msg: "field \"" + path + "\" must be of type " + ts.name + " (a JSON object)"}
+		return &typeError{path: path, depth: depth, shallow: true, msg: "field \"" + path + "\" must be of type " + ts.name + " (a JSON object)"}
 	}
 	if !ts.hasFields {
 		return nil // placeholder types such as CallbackGame
@@ -132,14 +143,14 @@ func (v *validator) checkNamed(path string, depth int, val any, ts *typeSpec) *t
 		f := ts.fields[k]
 		switch {
 		case f == nil:
-			err = &typeError{path: path, depth: depth, msg: "unknown field \"" + path + "." + k + "\": " + ts.name + " has no such field"}
+			err = &typeError{path: path, depth: depth + 1, msg: "unknown field \"" + path + "." + k + "\": " + ts.name + " has no such field"}
 		case fv == nil:
 			// JSON null: treated as absent, required ones are caught below
 		default:
 			err = v.checkValue(path+"."+k, depth+1, fv, f.types)
 			if err == nil && f.constant != "" {
 				if s, _ := fv.(string); s != f.constant {
-					err = &typeError{path: path, depth: depth, msg: "field \"" + path + "." + k + "\" must be \"" + f.constant + "\" for " + ts.name}
+					err = &typeError{path: path, depth: depth + 1, msg: "field \"" + path + "." + k + "\" must be \"" + f.constant + "\" for " + ts.name}
 				}
 			}
 		}
@@ -152,10 +163,19 @@ func (v *validator) checkNamed(path string, depth int, val any, ts *typeSpec) *t
 	}
 	for _, f := range ts.required {
 		if obj[f.name] == nil {
-			return &typeError{path: path, depth: depth, msg: "field \"" + path + "." + f.name + "\" is required in " + ts.name}
+			return &typeError{path: path, depth: depth + 1, msg: "field \"" + path + "." + f.name + "\" is required in " + ts.name}
 		}
 	}
 	return nil
+}
+
+func (ts *typeSpec) tagList() string {
+	tags := make([]string, 0, len(ts.bySubtype))
+	for tag := range ts.bySubtype {
+		tags = append(tags, strconv.Quote(tag))
+	}
+	sort.Strings(tags)
+	return strings.Join(tags, ", ")
 }
 
 func isInteger(s string) bool {
@@ -178,7 +198,7 @@ func (v *validator) checkFormValue(f *fieldSpec, raw string) (any, *typeError) {
 				decoded, decodedOK = decodeJSON(raw)
 			}
 			if !decodedOK {
-				err = &typeError{path: f.name, msg: "can't parse parameter \"" + f.name + "\" as JSON (expected " + t.String() + ")"}
+				err = &typeError{path: f.name, depth: 2, msg: "can't parse parameter \"" + f.name + "\" as JSON (expected " + t.String() + ")"}
 			} else if err = v.checkOne(f.name, 1, decoded, t); err == nil {
 				return decoded, nil
 			}
@@ -189,7 +209,7 @@ func (v *validator) checkFormValue(f *fieldSpec, raw string) (any, *typeError) {
 			best = err
 		}
 	}
-	if best == nil || best.depth <= 1 && best.path == f.name {
+	if best == nil || best.shallow && best.path == f.name {
 		return nil, &typeError{path: f.name, msg: "parameter \"" + f.name + "\" must be of type " + typeList(f.types) + ", got " + strconv.Quote(clip(raw, 40))}
 	}
 	return nil, best
