@@ -157,3 +157,21 @@ func TestMainFailsWithoutRedisServer(t *testing.T) {
 		t.Fatalf("output %q does not say %q", out, notFound)
 	}
 }
+
+// TestSharedServerLeavesNoDirectory: Main removes the server's directory
+// once it is up, so no run, however it ends, leaves one in the temp dir.
+func TestSharedServerLeavesNoDirectory(t *testing.T) {
+	t.Parallel()
+	c := Client(t)
+	dir, err := c.ConfigGet(context.Background(), "dir").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Redis answers with getcwd(), which fails for a removed directory
+	// and leaves the answer empty; a path, if any, must not exist.
+	if d := dir["dir"]; d != "" {
+		if _, err := os.Stat(d); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("the shared server's directory %s exists (err %v)", d, err)
+		}
+	}
+}
