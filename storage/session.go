@@ -16,7 +16,8 @@ type Session struct {
 	Dialog string
 	// Data is the dialog's data; never nil in a loaded session.
 	Data map[string]string
-	// Version is bumped by every Save, by any process.
+	// Version is bumped by every Save, by any process; it starts again
+	// from 0 when the session expires.
 	Version int64
 	// IsNew reports that no session existed when it was loaded: first
 	// contact, or the previous one expired.
