@@ -141,6 +141,8 @@ type Server struct {
 	history      map[int64]*queuedUpdate
 	updWake      chan struct{}
 	pollGen      uint64
+	confirmed    int64 // highest update_id confirmed by an offset
+	confirmWake  chan struct{}
 	allowed      map[string]bool // nil: Telegram's default set
 
 	// chats and their messages

@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -63,6 +64,13 @@ func (s *Server) allowedLocked(kind string) bool {
 func (s *Server) confirmLocked(offset int64) {
 	if offset == 0 {
 		return
+	}
+	if offset-1 > s.confirmed {
+		s.confirmed = offset - 1
+		if s.confirmWake != nil {
+			close(s.confirmWake)
+			s.confirmWake = nil
+		}
 	}
 	if offset < 0 {
 		keep := int(-offset)
@@ -202,6 +210,34 @@ func (s *Server) Redeliver(updateID int64) {
 	}
 	s.queue = append(s.queue, &queuedUpdate{id: q.id, kind: q.kind, raw: q.raw, forced: true})
 	s.wakePollersLocked()
+}
+
+// WaitConfirmed blocks until the bot confirmed updateID, i.e. a getUpdates
+// call carried an offset above it (go-telegram/bot does so as soon as it
+// has taken the update, before its handler finishes).
+func (s *Server) WaitConfirmed(ctx context.Context, updateID int64) error {
+	for {
+		s.mu.Lock()
+		if s.confirmed >= updateID {
+			s.mu.Unlock()
+			return nil
+		}
+		if s.closed {
+			s.mu.Unlock()
+			return ErrClosed
+		}
+		if s.confirmWake == nil {
+			s.confirmWake = make(chan struct{})
+		}
+		wake := s.confirmWake
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		case <-s.done:
+		}
+	}
 }
 
 // PendingUpdates counts updates queued and not yet confirmed by an offset.
