@@ -29,11 +29,11 @@ import (
 //
 // Steps, in order:
 //
-//   - A Roman numeral written as a word of I, V, X, L (Latin, or the Cyrillic
-//     look-alikes І and Х Kazakh texts often use) with a value of 1 to 49
-//     becomes its arabic number: "VIII" and "ХІ" fold to "8" and "11". A
-//     single letter counts only when it is an upper case V, X, Х or І, so
-//     "v Taraze" and the English "I" are left alone.
+//   - A Roman numeral written as a word of I, V, X, L (Latin, or the upper
+//     case Cyrillic look-alikes І and Х Kazakh texts often use) with a value
+//     of 1 to 49 becomes its arabic number: "VIII" and "ХІ" fold to "8" and
+//     "11". A single letter counts only when it is an upper case V, X, Х or
+//     І, so "v Taraze" and the English "I" are left alone.
 //   - Unicode case folding (golang.org/x/text/cases).
 //   - Kazakh letters fold to their nearest Russian letter: ә→а, ғ→г, қ→к,
 //     ң→н, ө→о, ұ→у, ү→у, һ→х, і→и.
@@ -95,11 +95,22 @@ func (st *folder) romans(s string) []byte {
 	copied := 0 // bytes of s already in st.roman
 	start := -1 // of the current word
 	for i := 0; i <= len(s); {
-		var r rune
 		size := 1
 		if i < len(s) {
-			r, size = utf8.DecodeRuneInString(s[i:])
-			if isWordRune(r) {
+			var word bool
+			switch c := s[i]; {
+			case c < utf8.RuneSelf:
+				word = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+			case isCyrillic2(s, i):
+				// The Cyrillic block: letters and combining marks but for
+				// the thousands sign ҂.
+				size, word = 2, c != 0xd2 || s[i+1] != 0x82
+			default:
+				var r rune
+				r, size = utf8.DecodeRuneInString(s[i:])
+				word = isWordRune(r)
+			}
+			if word {
 				if start < 0 {
 					start = i
 				}
@@ -124,15 +135,21 @@ func (st *folder) romans(s string) []byte {
 // isWordRune reports whether r belongs to a word rather than separating
 // words.
 func isWordRune(r rune) bool {
-	switch {
-	case r < utf8.RuneSelf:
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-	case r >= 0x400 && r <= 0x4ff:
-		return r != '҂' // the Cyrillic block: letters and combining marks but for the thousands sign
-	case isApostrophe(r):
+	if isApostrophe(r) {
 		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isCyrillic2 reports whether s[i:] starts with a well-formed two-byte
+// encoding of a rune of the Cyrillic block, U+0400 to U+04FF.
+func isCyrillic2[T string | []byte](s T, i int) bool {
+	return s[i] >= 0xd0 && s[i] <= 0xd3 && i+1 < len(s) && s[i+1]&0xc0 == 0x80
+}
+
+// decodeCyrillic2 decodes the rune isCyrillic2 found at s[i:].
+func decodeCyrillic2(s []byte, i int) rune {
+	return rune(s[i]&0x1f)<<6 | rune(s[i+1]&0x3f)
 }
 
 // isApostrophe reports whether r is one of the apostrophes, which separate
@@ -146,14 +163,16 @@ func isApostrophe(r rune) bool {
 }
 
 // romanDigit returns the value of a Roman numeral letter, accepting the
-// Cyrillic look-alikes І (U+0406) and Х (U+0425) in both cases.
+// Cyrillic look-alikes І (U+0406) and Х (U+0425) in upper case only: in
+// lower case they are letters of words, and Fold's own output, which is
+// lower case Cyrillic, must never read as a numeral.
 func romanDigit(r rune) int {
 	switch r {
-	case 'I', 'i', 'І', 'і':
+	case 'I', 'i', 'І':
 		return 1
 	case 'V', 'v':
 		return 5
-	case 'X', 'x', 'Х', 'х':
+	case 'X', 'x', 'Х':
 		return 10
 	case 'L', 'l':
 		return 50
@@ -306,14 +325,15 @@ func (st *folder) mapRunes(src []byte) []byte {
 			}
 			continue
 		}
-		r, size := utf8.DecodeRune(src[i:])
-		i += size
-		if r >= 0x400 && r < 0x400+rune(len(cyrillicTable)) {
-			if e := cyrillicTable[r-0x400]; e.ok {
+		if isCyrillic2(src, i) {
+			if e := cyrillicTable[decodeCyrillic2(src, i)-0x400]; e.ok {
 				st.put(e.s, classLetter)
+				i += 2
 				continue
 			}
 		}
+		r, size := utf8.DecodeRune(src[i:])
+		i += size
 		switch {
 		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
 			// A combining mark: the diacritic of the previous letter.
@@ -321,7 +341,10 @@ func (st *folder) mapRunes(src []byte) []byte {
 			if s, keep := foldLetter(r); s != "" {
 				st.put(s, classLetter)
 			} else if keep != 0 {
-				st.putRune(keep, classLetter)
+				// Lower case once more: x/text's case folding turns lower
+				// case Cherokee to upper case and back, which would make
+				// Fold not idempotent.
+				st.putRune(unicode.ToLower(keep), classLetter)
 			}
 		case unicode.IsDigit(r):
 			st.putRune(r, classDigit)

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -146,6 +147,8 @@ func TestFoldRoman(t *testing.T) {
 		{"VIII-ші", "8 ши"},
 		{"XI", "11"},
 		{"ХІ азаматтық форум", "11 азаматтик форум"}, // Cyrillic Х and І
+		{"хі", "хи"}, // Cyrillic in lower case is a word
+		{"хх", "хх"},
 		{"ІІ", "2"}, // Cyrillic
 		{"ІI", "2"}, // Cyrillic and Latin mixed
 		{"XXIV", "24"},
@@ -196,6 +199,32 @@ func TestFoldIdempotent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFold checks that Fold never panics, is idempotent, and puts out only
+// lower case canonical letters, digits and single spaces.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{
+		"Жетісу облысының II азаматтық форумы", "VIII-ші", "hh хх ХХ", "\xff\xfeТараз\xd0",
+		"Zhetysu 2023ж.", "İı ß ǅ Σς", "a\u0301\u0306", "҂ХІ", "",
+		"0ꮓ", // Cherokee, which x/text folds to upper case
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Fold(s)
+		if twice := Fold(once); twice != once {
+			t.Fatalf("Fold(%q) = %q, but Fold of that is %q", s, once, twice)
+		}
+		if strings.HasPrefix(once, " ") || strings.HasSuffix(once, " ") || strings.Contains(once, "  ") {
+			t.Fatalf("Fold(%q) = %q: stray spaces", s, once)
+		}
+		for _, r := range once {
+			if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || strings.ContainsRune("ыйёэяюцщъьәғқңөұүһіЫЙЁЭЯЮЦЩЪЬӘҒҚҢӨҰҮҺІ", r) {
+				t.Fatalf("Fold(%q) = %q: %q is not canonical", s, once, r)
+			}
+		}
+	})
 }
 
 func TestTokens(t *testing.T) {

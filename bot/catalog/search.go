@@ -415,7 +415,7 @@ func parseQuery(query string) (terms []queryTerm, awards bool) {
 		if allDigits(tok) {
 			n, err := strconv.Atoi(tok)
 			if err != nil {
-				continue // too long to be a year or an ordinal; still a number
+				continue // beyond int: longer than any year, ordinal or figure
 			}
 			t.num = n
 			t.kind = termNumber
