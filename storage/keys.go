@@ -16,6 +16,7 @@ import "strconv"
 //	                              dialog  name of the active dialog step, kept so
 //	                                      that Begin can tell a dialog expired
 //	<p>chats                    set of chat ids that ever wrote to the bot
+//	<p>subscribers:news         set of chat ids subscribed to news of forums
 //	<p>catalog                  string: the catalog as JSON
 //	<p>catalog:version          int, bumped by every catalog write
 //
@@ -43,3 +44,5 @@ func (k keys) chats() string { return k.prefix + "chats" }
 func (k keys) catalog() string { return k.prefix + "catalog" }
 
 func (k keys) catalogVersion() string { return k.prefix + "catalog:version" }
+
+func (k keys) subscribers() string { return k.prefix + "subscribers:news" }

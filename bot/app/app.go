@@ -1,0 +1,201 @@
+// Package app wires the bot together: configuration, Redis, the Bot API
+// client, the pipeline and the handlers. cmd/forumbot, the demo, the
+// end-to-end tests and the load tool all start the bot through it, so they
+// run the same thing.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+	_ "time/tzdata" // Asia/Almaty must load on machines without a tz database
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/forumbot/forumbot/bot"
+	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/handlers"
+	"github.com/forumbot/forumbot/locales"
+	"github.com/forumbot/forumbot/storage"
+)
+
+// Zone is where every forum happens.
+const Zone = "Asia/Almaty"
+
+// Options are what the caller may provide instead of the defaults.
+type Options struct {
+	Config bot.Config
+	Log    *slog.Logger
+	// Store, when set, is used instead of opening Config.RedisURL (the demo
+	// passes one on an embedded Redis).
+	Store *storage.Store
+	// PollTimeout is getUpdates' long-poll time; tests shorten it.
+	PollTimeout time.Duration
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// MaxQueued bounds the updates waiting in memory (see bot.Runner).
+	MaxQueued int
+}
+
+// App is a bot ready to run.
+type App struct {
+	API      *tg.Bot
+	Store    *storage.Store
+	Username string
+	Log      *slog.Logger
+
+	cfg        bot.Config
+	runner     *bot.Runner
+	stopWork   context.CancelFunc
+	ownedStore bool
+}
+
+// New connects to Redis and the Bot API and checks both: a wrong token or
+// an unreachable Redis fails here with one line that says what to fix.
+func New(ctx context.Context, o Options) (*App, error) {
+	cfg := o.Config
+	log := o.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if o.PollTimeout == 0 {
+		o.PollTimeout = 50 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxQueued == 0 {
+		o.MaxQueued = 4 * cfg.Workers
+	}
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
+	}
+	loc, err := time.LoadLocation(Zone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %s: %w", Zone, err)
+	}
+
+	a := &App{Store: o.Store, Log: log, cfg: cfg}
+	if a.Store == nil {
+		a.Store, err = storage.Open(ctx, cfg.RedisURL, storage.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.SessionTTL})
+		if err != nil {
+			return nil, err
+		}
+		a.ownedStore = true
+	}
+	if seeded, err := a.Store.SeedCatalog(ctx, catalog.Builtin()); err != nil {
+		a.close()
+		return nil, fmt.Errorf("cannot store the built-in catalog: %w", err)
+	} else if seeded {
+		log.Info("no catalog in Redis: loaded the built-in one", "forums", len(catalog.Builtin().Forums))
+	}
+
+	pipeline := &bot.Pipeline{
+		Store:       a.Store,
+		Handler:     &handlers.Router{Store: a.Store, Log: log},
+		Catalogs:    bot.NewCatalogs(a.Store),
+		Log:         log,
+		DefaultLang: cfg.DefaultLang,
+		Location:    loc,
+		Now:         o.Now,
+		Timeout:     30 * time.Second,
+	}
+	workCtx, stopWork := context.WithCancel(context.Background())
+	a.stopWork = stopWork
+	a.runner = &bot.Runner{
+		Dispatcher:      bot.NewDispatcherFor(workCtx, pipeline, cfg.Workers, o.MaxQueued),
+		Pipeline:        pipeline,
+		Log:             log,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	}
+	httpClient := &http.Client{Timeout: o.PollTimeout + 10*time.Second}
+	opts := append(bot.PollingOptions(a.runner),
+		tg.WithServerURL(cfg.APIURL),
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(o.PollTimeout, httpClient),
+		tg.WithErrorsHandler(func(err error) { log.Warn("bot api", "err", err) }),
+	)
+	a.API, err = tg.New(cfg.Token, opts...)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	pipeline.API = a.API
+
+	me, err := a.API.GetMe(ctx)
+	if err != nil {
+		a.close()
+		return nil, explainGetMe(cfg.APIURL, err)
+	}
+	a.Username = me.Username
+	pipeline.BotUsername = me.Username
+	return a, nil
+}
+
+// explainGetMe turns a failed getMe into the one line an operator needs.
+func explainGetMe(apiURL string, err error) error {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
+		return errors.New("the Bot API rejected TELEGRAM_BOT_TOKEN: check the token @BotFather gave you")
+	case errors.As(err, &netErr):
+		return fmt.Errorf("cannot reach the Bot API at %s: check the network or TELEGRAM_API_URL", apiURL)
+	}
+	return fmt.Errorf("the Bot API at %s did not answer getMe: %v", apiURL, err)
+}
+
+// Run polls until ctx is cancelled, then finishes the updates in hand
+// within the shutdown timeout and closes what it opened.
+func (a *App) Run(ctx context.Context) error {
+	defer a.close()
+	if _, err := a.API.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		// Polling cannot start while a webhook is set; say so, but try.
+		a.Log.Warn("deleteWebhook failed", "err", err)
+	}
+	a.SetCommands(ctx)
+	a.Log.Info("bot started", "username", a.Username, "workers", a.cfg.Workers)
+	left := a.runner.Run(ctx, a.API)
+	if left > 0 {
+		return fmt.Errorf("%d updates were not finished within %s", left, a.cfg.ShutdownTimeout)
+	}
+	a.Log.Info("bot stopped")
+	return nil
+}
+
+func (a *App) close() {
+	if a.stopWork != nil {
+		a.stopWork()
+	}
+	if a.ownedStore && a.Store != nil {
+		_ = a.Store.Close()
+	}
+}
+
+// commandNames are the commands shown in Telegram's menu, in order.
+var commandNames = []string{"start", "upcoming", "past", "search", "awards", "subscribe", "unsubscribe", "lang", "help"}
+
+// SetCommands publishes the command list in every language (and in the
+// default language for everyone else). A failure is logged, not fatal:
+// the bot works without the menu.
+func (a *App) SetCommands(ctx context.Context) {
+	set := func(lang, code string) {
+		t := locales.For(lang)
+		cmds := make([]models.BotCommand, 0, len(commandNames))
+		for _, c := range commandNames {
+			cmds = append(cmds, models.BotCommand{Command: c, Description: t.T("cmd_" + c)})
+		}
+		if _, err := a.API.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code}); err != nil {
+			a.Log.Warn("setMyCommands failed", "lang", code, "err", err)
+		}
+	}
+	for _, l := range locales.Supported {
+		set(l, l)
+	}
+	set(a.cfg.DefaultLang, "")
+}

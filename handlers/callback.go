@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/locales"
+)
+
+// Action is what a button asks for. Every button's callback data is an
+// encoded Action, and every callback query is decoded back, strictly:
+// anything the bot did not produce (forged or from an older version) is
+// refused, never half-understood.
+type Action struct {
+	Verb string // one of the verbs below
+	Arg  string // a forum id, a region code, a year or a language
+	Page int    // a page of a list
+}
+
+// Verbs of Action. Short, because callback data holds at most 64 bytes.
+const (
+	VerbMenu      = "m"    // main menu
+	VerbHelp      = "help" // help
+	VerbLangMenu  = "lm"   // language chooser
+	VerbLang      = "l"    // Arg: language
+	VerbUpcoming  = "up"   // Page
+	VerbPast      = "pa"   // Page
+	VerbRegions   = "rs"   // list of regions
+	VerbRegion    = "r"    // Arg: region code, Page
+	VerbYears     = "ys"   // list of years
+	VerbYear      = "y"    // Arg: year ("0" = unknown), Page
+	VerbForum     = "f"    // Arg: forum id
+	VerbCalendar  = "ics"  // Arg: forum id
+	VerbShare     = "sh"   // Arg: forum id
+	VerbAwards    = "aw"   // Arg: forum id ("" = overview), Page of the overview
+	VerbAwardsY   = "awy"  // Arg: year
+	VerbSearch    = "s"    // ask for a search query
+	VerbSubscribe = "sub"  // subscribe to news
+)
+
+// verbArgs says which parts each verb carries: "" nothing, "a" Arg, "n"
+// Page, "an" both.
+var verbArgs = map[string]string{
+	VerbMenu: "", VerbHelp: "", VerbLangMenu: "", VerbLang: "a",
+	VerbUpcoming: "n", VerbPast: "n", VerbRegions: "", VerbRegion: "an",
+	VerbYears: "", VerbYear: "an", VerbForum: "a", VerbCalendar: "a", VerbShare: "a",
+	VerbAwards: "an", VerbAwardsY: "a", VerbSearch: "", VerbSubscribe: "",
+}
+
+// ErrBadCallback is returned for callback data the bot did not make.
+var ErrBadCallback = errors.New("callback data not understood")
+
+var forumIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
+// maxCallbackData is Telegram's limit on callback_data, in bytes.
+const maxCallbackData = 64
+
+// Encode writes the action as callback data: verb, then the parts the verb
+// carries, separated by ":".
+func (a Action) Encode() string {
+	parts := []string{a.Verb}
+	spec := verbArgs[a.Verb]
+	if strings.Contains(spec, "a") {
+		parts = append(parts, a.Arg)
+	}
+	if strings.Contains(spec, "n") {
+		parts = append(parts, strconv.Itoa(a.Page))
+	}
+	return strings.Join(parts, ":")
+}
+
+// DecodeAction parses callback data made by Encode and checks every part.
+func DecodeAction(data string) (Action, error) {
+	if data == "" || len(data) > maxCallbackData {
+		return Action{}, ErrBadCallback
+	}
+	parts := strings.Split(data, ":")
+	spec, ok := verbArgs[parts[0]]
+	if !ok || len(parts) != 1+len(spec) {
+		return Action{}, ErrBadCallback
+	}
+	a := Action{Verb: parts[0]}
+	i := 1
+	if strings.Contains(spec, "a") {
+		a.Arg = parts[i]
+		i++
+	}
+	if strings.Contains(spec, "n") {
+		n, err := strconv.Atoi(parts[i])
+		if err != nil || n < 0 || n > 999 || parts[i] != strconv.Itoa(n) {
+			return Action{}, ErrBadCallback
+		}
+		a.Page = n
+	}
+	if !a.valid() {
+		return Action{}, ErrBadCallback
+	}
+	return a, nil
+}
+
+func (a Action) valid() bool {
+	switch a.Verb {
+	case VerbLang:
+		return locales.IsSupported(a.Arg)
+	case VerbRegion:
+		_, ok := catalog.RegionByCode(a.Arg)
+		return ok
+	case VerbYear:
+		y, ok := yearArg(a.Arg)
+		return ok && (y == 0 || y >= 1991)
+	case VerbAwardsY:
+		y, ok := yearArg(a.Arg)
+		return ok && y >= 1991
+	case VerbForum, VerbCalendar, VerbShare:
+		return forumIDRE.MatchString(a.Arg)
+	case VerbAwards:
+		return a.Arg == "" || forumIDRE.MatchString(a.Arg)
+	}
+	return true
+}
+
+// yearArg reads a year argument: 0 (unknown) or 1991..2100, written
+// canonically.
+func yearArg(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0 && n <= 2100 && strconv.Itoa(n) == s
+}
+
+// Shorthands for building buttons' actions.
+func act(verb string) Action                  { return Action{Verb: verb} }
+func actArg(verb, arg string) Action          { return Action{Verb: verb, Arg: arg} }
+func actPage(verb string, page int) Action    { return Action{Verb: verb, Page: page} }
+func actIn(verb, arg string, page int) Action { return Action{Verb: verb, Arg: arg, Page: page} }
