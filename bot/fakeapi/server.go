@@ -106,6 +106,10 @@ type Message struct {
 type Button struct{ Text, CallbackData, URL string }
 
 // Fault makes the double answer matching calls with an error or slowly.
+// A call that breaks the schema is still answered 400 (and recorded as a
+// violation) without consuming the fault; otherwise the fault answers
+// before Telegram's semantic checks and before any effect, as flood control
+// would.
 type Fault struct {
 	Method      string        // "" = any method except getUpdates
 	ChatID      int64         // 0 = any chat
