@@ -279,16 +279,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token, methodName, okPath := splitPath(r.URL.Path)
 	req, perr := readRequest(r)
 	call := Call{Method: methodName, At: at}
-	if req != nil {
-		call.Params, _ = decodeParams(nil, nil, req)
+	// fail answers a call rejected before validation, recording what was sent
+	fail := func(aerr *APIError) {
+		if req != nil {
+			call.Params, _ = decodeParams(nil, nil, req)
+		}
+		s.finish(w, call, aerr, nil)
 	}
 	if !okPath {
 		call.Method = r.URL.Path
-		s.finish(w, call, &APIError{Code: http.StatusNotFound, Description: "Not Found", violation: true}, nil)
+		fail(&APIError{Code: http.StatusNotFound, Description: "Not Found", violation: true})
 		return
 	}
 	if s.token != "" && token != s.token {
-		s.finish(w, call, &APIError{Code: http.StatusUnauthorized, Description: "Unauthorized", violation: true}, nil)
+		fail(&APIError{Code: http.StatusUnauthorized, Description: "Unauthorized", violation: true})
 		return
 	}
 	lower := strings.ToLower(methodName)
@@ -305,19 +309,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if ms == nil && (s.spec != nil || !modelled) {
 		if s.spec == nil {
-			s.finish(w, call, badRequest("method not modelled by the test double"), nil)
+			fail(badRequest("method not modelled by the test double"))
 			return
 		}
-		s.finish(w, call, &APIError{Code: http.StatusNotFound, Description: "Not Found", violation: true}, nil)
+		fail(&APIError{Code: http.StatusNotFound, Description: "Not Found", violation: true})
 		return
 	}
 	if perr != nil {
-		s.finish(w, call, perr, nil)
+		fail(perr)
 		return
 	}
 	params, verr := decodeParams(s.spec, ms, req)
 	if verr != nil {
-		s.finish(w, call, verr, nil)
+		fail(verr)
 		return
 	}
 	call.Params = params
