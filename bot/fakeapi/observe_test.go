@@ -247,3 +247,37 @@ func TestEndToEndWithRealBot(t *testing.T) {
 	}
 	wantNoViolations(t, srv)
 }
+
+func TestMaxCalls(t *testing.T) {
+	srv := New(Options{Spec: SpecForTest(t), Token: testToken, MaxCalls: 10})
+	defer srv.Close()
+	b := newClient(t, srv)
+	ctx := testCtx(t)
+	srv.SendText(alice, "hi")
+	waited := make(chan Call, 1)
+	go func() {
+		c, _ := srv.WaitCall(ctx, func(c Call) bool { return c.Str("text") == "n45" })
+		waited <- c
+	}()
+	for i := 0; i < 50; i++ {
+		if err := send(t, b, ctx, alice.ID, fmt.Sprint("n", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := srv.Calls()
+	if len(calls) < 10 || len(calls) >= 20 {
+		t.Fatalf("kept %d calls", len(calls))
+	}
+	if last := calls[len(calls)-1]; last.Str("text") != "n49" {
+		t.Fatalf("newest call = %v", last.Params)
+	}
+	if c := <-waited; c.Str("text") != "n45" {
+		t.Fatalf("WaitCall across trimming = %+v", c)
+	}
+	if c, err := srv.WaitCall(ctx, func(c Call) bool { return c.Str("text") == "n48" }); err != nil || c.Str("text") != "n48" {
+		t.Fatalf("WaitCall on kept calls = %+v, %v", c, err)
+	}
+	if n := len(srv.Chat(alice.ID)); n != 50 {
+		t.Fatalf("chat keeps %d messages", n)
+	}
+}

@@ -22,6 +22,7 @@ type Options struct {
 	BotID       int64            // default: the number before ':' in Token, else 7000000001
 	BotUsername string           // returned by getMe; default "forumbot_test_bot"
 	Clock       func() time.Time // default time.Now
+	MaxCalls    int              // keep only about the newest MaxCalls calls for Calls/CallsTo/WaitCall (0 = all): bounds memory in long load runs
 }
 
 // User is a Telegram user acting on the bot.
@@ -160,7 +161,9 @@ type Server struct {
 	webhook   webhookState
 
 	faults     []*Fault
+	maxCalls   int
 	calls      []Call
+	callsBase  int // calls dropped by MaxCalls before calls[0]
 	callWake   chan struct{}
 	violations []error
 	subs       map[int]*subscriber
@@ -182,6 +185,7 @@ func New(opts Options) *Server {
 		spec:         opts.Spec,
 		token:        opts.Token,
 		clock:        opts.Clock,
+		maxCalls:     opts.MaxCalls,
 		done:         make(chan struct{}),
 		serveDone:    make(chan struct{}),
 		nextUpdateID: 1,
@@ -432,6 +436,11 @@ func writeError(w http.ResponseWriter, e *APIError) {
 func (s *Server) record(call Call) {
 	s.mu.Lock()
 	s.calls = append(s.calls, call)
+	if s.maxCalls > 0 && len(s.calls) >= 2*s.maxCalls {
+		drop := len(s.calls) - s.maxCalls
+		s.calls = append([]Call(nil), s.calls[drop:]...)
+		s.callsBase += drop
+	}
 	if call.Err != nil && call.Err.violation {
 		s.violations = append(s.violations, &Violation{Method: call.Method, Params: call.Params, Err: call.Err})
 	}
@@ -485,11 +494,12 @@ var ErrClosed = errors.New("fakeapi: server closed")
 // WaitCall blocks until a call (already answered or future) satisfies pred.
 // pred runs without the server's lock held, so it may call other methods.
 func (s *Server) WaitCall(ctx context.Context, pred func(Call) bool) (Call, error) {
-	seen := 0
+	seen := 0 // absolute index of the next call to look at
 	for {
 		s.mu.Lock()
-		batch := s.calls[seen:len(s.calls):len(s.calls)]
-		seen = len(s.calls)
+		from := max(seen-s.callsBase, 0)
+		batch := s.calls[from:len(s.calls):len(s.calls)]
+		seen = s.callsBase + len(s.calls)
 		var wake chan struct{}
 		closed := s.closed
 		if !closed {
