@@ -47,6 +47,11 @@ func readRequest(r *http.Request) (*request, *APIError) {
 		return nil, badRequest("can't parse Content-Type " + ct)
 	}
 	body := http.MaxBytesReader(nil, r.Body, maxBodySize)
+	// Reading the body to its end lets net/http watch the connection, so
+	// the request context is cancelled when the client goes away (a
+	// multipart reader stops at the closing boundary, before a chunked
+	// body's terminator).
+	defer io.Copy(io.Discard, body)
 	switch mt {
 	case "multipart/form-data":
 		if err := req.readMultipart(body, mtParams["boundary"]); err != nil {
@@ -163,13 +168,24 @@ func partFileName(p *multipart.Part) (string, bool) {
 }
 
 // referencesAttachment reports whether some text value mentions
-// attach://name, which makes an extra file part legitimate.
+// attach://name (the whole name), which makes an extra file part legitimate.
 func (req *request) referencesAttachment(name string) bool {
 	ref := "attach://" + name
 	for _, v := range req.form {
-		if strings.Contains(v, ref) {
-			return true
+		for rest := v; ; {
+			i := strings.Index(rest, ref)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(ref):]
+			if rest == "" || !isAttachNameByte(rest[0]) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+func isAttachNameByte(c byte) bool {
+	return isCommandByte(c) || c == '-' || c == '.'
 }

@@ -189,3 +189,37 @@ func TestDecodeJSONStrict(t *testing.T) {
 		t.Fatalf("decodeJSON kept %#v", v)
 	}
 }
+
+func TestCheckUnionsAndPlaceholders(t *testing.T) {
+	s := SpecForTest(t)
+	v := validator{spec: s}
+	rich := parseTypeExpr("RichText") // subtypes mix String, Array of RichText and objects
+	for _, ok := range []any{
+		"plain",
+		[]any{"a", map[string]any{"type": "bold", "text": "b"}},
+		map[string]any{"type": "bold", "text": map[string]any{"type": "italic", "text": "x"}},
+	} {
+		if err := v.checkOne("t", 1, ok, rich); err != nil {
+			t.Errorf("RichText %v rejected: %v", ok, err)
+		}
+	}
+	for _, bad := range []any{json.Number("5"), map[string]any{"type": "bold"}, []any{true}} {
+		if err := v.checkOne("t", 1, bad, rich); err == nil {
+			t.Errorf("RichText %v accepted", bad)
+		}
+	}
+	game := parseTypeExpr("CallbackGame") // a placeholder without fields
+	if err := v.checkOne("g", 1, map[string]any{"anything": 1}, game); err != nil {
+		t.Errorf("CallbackGame object rejected: %v", err)
+	}
+	if err := v.checkOne("g", 1, "x", game); err == nil {
+		t.Error("CallbackGame string accepted")
+	}
+}
+
+func TestReferencesAttachment(t *testing.T) {
+	r := formReq("media", `[{"type":"photo","media":"attach://file10"}]`)
+	if !r.referencesAttachment("file10") || r.referencesAttachment("file1") || r.referencesAttachment("file100") {
+		t.Fatal("attach:// references must match whole names")
+	}
+}
