@@ -219,7 +219,7 @@ func (s *Server) Chat(chatID int64) []Message {
 		if !m.fromBot {
 			continue
 		}
-		msg := Message{ID: m.id, Text: m.text, Plain: m.plain, ParseMode: m.parseMode, Edited: m.editDate != 0, Date: time.Unix(m.date, 0)}
+		msg := Message{ID: m.id, Text: m.text, Plain: m.plain, ParseMode: m.parseMode, Edited: m.editDate != 0, Date: time.Unix(m.date, 0).UTC()}
 		for _, row := range m.keyboard {
 			msg.Keyboard = append(msg.Keyboard, append([]Button(nil), row...))
 		}

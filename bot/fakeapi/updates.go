@@ -158,7 +158,11 @@ func getUpdates(c *callCtx) (any, *APIError) {
 	}
 	for {
 		if s.pollGen != gen {
+			webhook := s.webhook.url != ""
 			s.mu.Unlock()
+			if webhook {
+				return nil, &APIError{Code: http.StatusConflict, Description: "Conflict: terminated by setWebhook request"}
+			}
 			return nil, &APIError{Code: http.StatusConflict, Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
 		}
 		batch := s.collectLocked(limit)

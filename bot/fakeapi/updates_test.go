@@ -406,7 +406,7 @@ func TestWebhookBlocksGetUpdates(t *testing.T) {
 	srv := newStrict(t)
 	b := newClient(t, srv)
 	ctx := testCtx(t)
-	srv.SendText(alice, "queued")
+	queued := srv.SendText(alice, "queued")
 	if ok, err := b.SetWebhook(ctx, &bot.SetWebhookParams{URL: "https://bot.example.com/hook", SecretToken: "s3cr3t-_", MaxConnections: 10, AllowedUpdates: []string{"message"}}); err != nil || !ok {
 		t.Fatalf("setWebhook: %v", err)
 	}
@@ -417,6 +417,27 @@ func TestWebhookBlocksGetUpdates(t *testing.T) {
 	_, r := poll(t, srv, nil)
 	if r.OK || r.ErrorCode != http.StatusConflict {
 		t.Fatalf("getUpdates with a webhook = %+v", r)
+	}
+	if _, err := b.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); err != nil {
+		t.Fatal(err)
+	}
+	// a poll already waiting when the webhook is set is ended
+	waiting := make(chan apiReply, 1)
+	go func() {
+		_, r := poll(t, srv, map[string]string{"timeout": "20", "offset": strconv.FormatInt(queued+1, 10)})
+		waiting <- r
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if _, err := b.SetWebhook(ctx, &bot.SetWebhookParams{URL: "https://bot.example.com/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-waiting:
+		if r.OK || r.ErrorCode != http.StatusConflict || r.Description != "Conflict: terminated by setWebhook request" {
+			t.Fatalf("waiting poll = %+v", r)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("setWebhook did not end the waiting poll")
 	}
 	wantViolation(t, srv, "getUpdates", "can't use getUpdates method while webhook is active")
 
@@ -447,7 +468,8 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		srv := New(Options{Spec: spec, Token: testToken})
 		tr := &http.Transport{}
 		client := &http.Client{Transport: tr}
-		b, err := bot.New(testToken, bot.WithServerURL(srv.URL()), bot.WithHTTPClient(time.Minute, client))
+		b, err := bot.New(testToken, bot.WithServerURL(srv.URL()), bot.WithHTTPClient(time.Minute, client),
+			bot.WithDefaultHandler(func(context.Context, *bot.Bot, *models.Update) {}), bot.WithErrorsHandler(func(error) {}))
 		if err != nil {
 			t.Fatal(err)
 		}
