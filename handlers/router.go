@@ -108,7 +108,9 @@ func (h *Router) callback(ctx context.Context, req *bot.Request, data string) er
 		if err := req.Reply.Notify(ctx, req.T.T("stale_button")); err != nil {
 			return err
 		}
-		return h.menu(ctx, req, "")
+		// A fresh menu below, rather than over the message the button sat
+		// on: that message may be the menu already.
+		return req.Reply.Send(ctx, req.T.T("menu_title"), menuKeyboard(req))
 	}
 	req.Session.ClearDialog()
 	switch a.Verb {

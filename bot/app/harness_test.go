@@ -139,10 +139,32 @@ func (h *harness) waitLast(chatID int64, what string, ok func(fakeapi.Message) b
 	return m
 }
 
+// mark remembers the chat's newest message, so a wait can tell a new
+// answer from one already on screen.
+type mark struct {
+	id    int
+	plain string
+}
+
+func (h *harness) mark(chatID int64) mark {
+	m, _ := h.last(chatID)
+	return mark{m.ID, m.Plain}
+}
+
 // waitText waits until the newest message shows all of parts.
 func (h *harness) waitText(chatID int64, parts ...string) fakeapi.Message {
 	h.t.Helper()
+	return h.waitAfter(chatID, mark{id: -1}, parts...)
+}
+
+// waitAfter waits until the chat shows a message, new or edited since mk,
+// with all of parts.
+func (h *harness) waitAfter(chatID int64, mk mark, parts ...string) fakeapi.Message {
+	h.t.Helper()
 	return h.waitLast(chatID, strings.Join(parts, " & "), func(m fakeapi.Message) bool {
+		if m.ID == mk.id && m.Plain == mk.plain {
+			return false
+		}
 		for _, p := range parts {
 			if !strings.Contains(m.Plain, p) {
 				return false
@@ -155,8 +177,9 @@ func (h *harness) waitText(chatID int64, parts ...string) fakeapi.Message {
 // say sends text and waits for an answer showing all of parts.
 func (h *harness) say(u fakeapi.User, text string, parts ...string) fakeapi.Message {
 	h.t.Helper()
+	mk := h.mark(u.ID)
 	h.api.SendText(u, text)
-	return h.waitText(u.ID, parts...)
+	return h.waitAfter(u.ID, mk, parts...)
 }
 
 // button finds the button labelled label, or else the first whose label
@@ -186,8 +209,9 @@ func button(t *testing.T, m fakeapi.Message, label string) fakeapi.Button {
 func (h *harness) press(u fakeapi.User, m fakeapi.Message, label string, parts ...string) fakeapi.Message {
 	h.t.Helper()
 	b := button(h.t, m, label)
+	mk := h.mark(u.ID)
 	h.api.PressButton(u, m.ID, b.CallbackData)
-	return h.waitText(u.ID, parts...)
+	return h.waitAfter(u.ID, mk, parts...)
 }
 
 // calls counts the calls of method to chatID.

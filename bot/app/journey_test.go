@@ -46,7 +46,7 @@ func TestJourneyRussian(t *testing.T) {
 	}
 
 	// The Taraz card.
-	m = h.press(u, m, "Тараз", "16 октября 2018 г.", "Тараз")
+	m = h.press(u, m, "Тараз", "Когда: 16 октября 2018 г.", "Тараз")
 	if !strings.Contains(m.Text, "<b>") {
 		t.Error("the card is not HTML")
 	}
@@ -95,7 +95,7 @@ func TestJourneyKazakh(t *testing.T) {
 		t.Errorf("first hit for award 2023: %s", got)
 	}
 	m = h.press(u, m, "1.", "шамамен 2023 ж.", "Талдықорған")
-	m = h.press(u, m, "Марапаттар (", "Марапаттар:")
+	m = h.press(u, m, "Марапаттар (", "— марапаттар:", "«Мейір-Талдықорған»")
 
 	m = h.say(u, "/awards", "Марапаттар табысталған форумдар")
 	m = h.press(u, m, "2021", "2021 жылғы марапаттар", "Жомарт жүрек")

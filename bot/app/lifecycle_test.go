@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/forumbot/forumbot/bot/catalog"
 	"github.com/forumbot/forumbot/bot/fakeapi"
@@ -43,10 +42,10 @@ func TestImportIsSeenAtOnceAndListsPageInPlace(t *testing.T) {
 	if next.ID != m.ID {
 		t.Error("paging must edit the list in place")
 	}
-	h.press(u, next, "Назад", "стр. 1/3")
+	first := h.press(u, next, "Назад", "стр. 1/3")
 
 	// A timed forum's calendar file is in Asia/Almaty.
-	card := h.press(u, next, "1. 10.01.2027", "Форум 1", "Предстоящий форум")
+	card := h.press(u, first, "1. 10.01.2027", "Форум 1", "Предстоящий форум")
 	h.press(u, card, "В календарь", "откройте файл")
 	ics := string(h.waitCall("sendDocument", u.ID, nil).File("document").Content)
 	for _, want := range []string{"DTSTART;TZID=Asia/Almaty:20270110T100000", "TZOFFSETTO:+0500"} {

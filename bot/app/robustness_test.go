@@ -32,9 +32,9 @@ func TestBadInputGetsALocalizedAnswer(t *testing.T) {
 			{Document: &models.Document{FileID: "BQAD", FileUniqueID: "d1", FileName: "a.pdf"}},
 			{Location: &models.Location{Latitude: 43.25, Longitude: 76.95}},
 		} {
-			before := h.calls("sendMessage", u.ID)
+			before, mk := h.calls("sendMessage", u.ID), h.mark(u.ID)
 			h.api.SendMessage(u, msg)
-			m := h.waitText(u.ID, "Мен мәтін мен батырмаларды түсінемін")
+			m := h.waitAfter(u.ID, mk, "Мен мәтін мен батырмаларды түсінемін")
 			if got := h.calls("sendMessage", u.ID); got != before+1 {
 				t.Errorf("content %d: %d answers, want 1", i, got-before)
 			}
