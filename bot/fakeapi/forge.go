@@ -1,26 +1,14 @@
 package fakeapi
 
-import (
-	"github.com/go-telegram/bot/models"
-)
-
 // ForgeCallback enqueues a callback_query with arbitrary data on the bot's
 // message messageID in the user's private chat, as a modified client or a
 // button left over from an older version of the bot would send it. Unlike
 // PressButton it does not check that the message has such a button: it is
-// for testing that the bot refuses what it never offered.
+// for testing that the bot refuses what it never offered. The query carries
+// the message as the bot last left it (an inaccessible message when the bot
+// has none with that id) and a fresh id the bot must answer.
 func (s *Server) ForgeCallback(from User, messageID int, data string) int64 {
-	return s.SendUpdate(models.Update{CallbackQuery: &models.CallbackQuery{
-		From: from.model(),
-		Message: models.MaybeInaccessibleMessage{
-			Type: models.MaybeInaccessibleMessageTypeMessage,
-			Message: &models.Message{
-				ID:   messageID,
-				Chat: models.Chat{ID: from.ID, Type: models.ChatTypePrivate, FirstName: from.FirstName},
-				Date: int(s.clock().Unix()),
-			},
-		},
-		ChatInstance: chatInstance(from.ID),
-		Data:         data,
-	}})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.callbackLocked(from, s.privateChatLocked(from), messageID, data)
 }

@@ -216,6 +216,35 @@ func TestPressButton(t *testing.T) {
 	wantNoViolations(t, srv)
 }
 
+func TestForgeCallback(t *testing.T) {
+	srv := newStrict(t)
+	b := newClient(t, srv)
+	ctx := testCtx(t)
+	srv.SendText(alice, "/start")
+	m, _ := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: alice.ID, Text: "menu", ReplyMarkup: keyboard(models.InlineKeyboardButton{Text: "A", CallbackData: "a"})})
+	forged := srv.ForgeCallback(alice, m.ID, "admin:grant")
+	gone := srv.ForgeCallback(alice, 77, "old:button")
+	ups, _ := poll(t, srv, nil)
+	if len(ups) != 3 || ups[1].ID != forged || ups[2].ID != gone {
+		t.Fatalf("updates = %v", ids(ups))
+	}
+	cq := ups[1].CallbackQuery
+	if cq.Data != "admin:grant" || cq.From.ID != alice.ID || cq.Message.Message == nil || cq.Message.Message.Text != "menu" ||
+		cq.Message.Message.ReplyMarkup == nil || cq.Message.Message.ReplyMarkup.InlineKeyboard[0][0].CallbackData != "a" {
+		t.Fatalf("forged query = %+v", cq)
+	}
+	old := ups[2].CallbackQuery.Message
+	if old.InaccessibleMessage == nil || old.InaccessibleMessage.MessageID != 77 || old.InaccessibleMessage.Chat.ID != alice.ID {
+		t.Fatalf("query on a missing message = %+v", old)
+	}
+	for _, u := range ups[1:] {
+		if _, err := b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: u.CallbackQuery.ID, Text: "This button is outdated"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantNoViolations(t, srv)
+}
+
 func mustPanic(t *testing.T, what string, f func()) {
 	t.Helper()
 	defer func() {

@@ -367,7 +367,7 @@ func (s *Server) storeUserMessageLocked(c *chatState, msg *models.Message) {
 // carrying data under the bot's message messageID in their private chat.
 // The query has a fresh id and the message as the bot last left it. It
 // panics when that message has no such button, since no real user could
-// press it.
+// press it (ForgeCallback sends such data on purpose).
 func (s *Server) PressButton(from User, messageID int, data string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -389,9 +389,23 @@ func (s *Server) PressButton(from User, messageID int, data string) int64 {
 	if !found {
 		panic(fmt.Sprintf("fakeapi: PressButton: message %d has no button with callback_data %q (has %s)", messageID, data, strings.Join(have, ", ")))
 	}
-	msgRaw, err := json.Marshal(s.wireLocked(c, m))
+	return s.callbackLocked(from, c, messageID, data)
+}
+
+// callbackLocked enqueues a callback_query from the user on messageID of
+// chat c: the message as the bot last left it, or an inaccessible message
+// (date 0, as Telegram sends for messages it no longer has) when the bot
+// has no such message there.
+func (s *Server) callbackLocked(from User, c *chatState, messageID int, data string) int64 {
+	var msgRaw []byte
+	var err error
+	if m := c.msgs[messageID]; m != nil && m.fromBot {
+		msgRaw, err = json.Marshal(s.wireLocked(c, m))
+	} else {
+		msgRaw, err = json.Marshal(&models.InaccessibleMessage{Chat: c.chat, MessageID: messageID})
+	}
 	if err != nil {
-		panic(fmt.Sprintf("fakeapi: PressButton: %v", err))
+		panic(fmt.Sprintf("fakeapi: callback_query: %v", err))
 	}
 	cbID := s.newCallbackLocked(c.chat.ID, messageID)
 	upd := struct {
@@ -411,7 +425,7 @@ func (s *Server) PressButton(from User, messageID int, data string) int64 {
 	upd.CallbackQuery.Data = data
 	raw, err := json.Marshal(&upd)
 	if err != nil {
-		panic(fmt.Sprintf("fakeapi: PressButton: %v", err))
+		panic(fmt.Sprintf("fakeapi: callback_query: %v", err))
 	}
 	return s.enqueueLocked(upd.UpdateID, "callback_query", raw)
 }
