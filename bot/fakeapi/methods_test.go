@@ -454,3 +454,95 @@ func TestChatActionMenuButtonCloseLogOut(t *testing.T) {
 		t.Fatalf("logOut: %v", err)
 	}
 }
+
+func TestExplicitEntitiesAndCaptionEdits(t *testing.T) {
+	srv := newStrict(t)
+	b := newClient(t, srv)
+	ctx := testCtx(t)
+	srv.SendText(alice, "hi")
+	bold := []models.MessageEntity{ent("bold", 0, 4)}
+	m, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: alice.ID, Text: "Bold text", Entities: bold})
+	if err != nil || len(m.Entities) != 1 || m.Entities[0] != bold[0] {
+		t.Fatalf("explicit entities = %+v, %v", m, err)
+	}
+	_, err = b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: alice.ID, MessageID: m.ID, Text: "Bold text", Entities: bold})
+	wantClientBad(t, srv, err, "editMessageText", "message is not modified")
+	if _, err := b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: alice.ID, MessageID: m.ID, Text: "Bold text"}); err != nil {
+		t.Fatalf("dropping the entities is a change: %v", err)
+	}
+
+	d, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: alice.ID, Caption: "v1", Document: &models.InputFileUpload{Filename: "a.txt", Data: strings.NewReader("a")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := b.EditMessageCaption(ctx, &bot.EditMessageCaptionParams{ChatID: alice.ID, MessageID: d.ID, Caption: "<b>v2</b>", ParseMode: models.ParseModeHTML,
+		ReplyMarkup: keyboard(models.InlineKeyboardButton{Text: "Open", URL: "https://example.com"})})
+	if err != nil || e.Caption != "v2" || e.Document == nil || e.EditDate == 0 {
+		t.Fatalf("caption edit = %+v, %v", e, err)
+	}
+	last := srv.LastMessage(alice.ID)
+	if last.Text != "<b>v2</b>" || !last.Edited || last.Document == nil || len(last.Keyboard) != 1 || last.Keyboard[0][0].URL != "https://example.com" {
+		t.Fatalf("Chat() after caption edit = %+v", last)
+	}
+	_, err = b.EditMessageCaption(ctx, &bot.EditMessageCaptionParams{ChatID: alice.ID, MessageID: d.ID, Caption: "<b>v2</b>", ParseMode: models.ParseModeHTML,
+		ReplyMarkup: keyboard(models.InlineKeyboardButton{Text: "Open", URL: "https://example.com"})})
+	wantClientBad(t, srv, err, "editMessageCaption", "message is not modified")
+	_, err = b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: alice.ID, MessageID: d.ID, Text: "text"})
+	wantClientBad(t, srv, err, "editMessageText", "there is no text in the message to edit")
+	_, err = b.EditMessageCaption(ctx, &bot.EditMessageCaptionParams{ChatID: alice.ID, MessageID: d.ID, Caption: strings.Repeat("c", 1025)})
+	wantClientBad(t, srv, err, "editMessageCaption", "message caption is too long")
+}
+
+func TestUploadLimits(t *testing.T) {
+	srv := newServer(Options{Spec: SpecForTest(t), Token: testToken}, uploadLimits{file: 1000, body: 4000, field: 100})
+	defer srv.Close()
+	b := newClient(t, srv)
+	ctx := testCtx(t)
+	srv.SendText(alice, "hi")
+	for _, size := range []int{1001, 5000} {
+		_, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: alice.ID, Document: &models.InputFileUpload{Filename: "big.bin", Data: strings.NewReader(strings.Repeat("x", size))}})
+		if err == nil || !strings.Contains(err.Error(), "413 Request Entity Too Large") {
+			t.Fatalf("%d byte upload: %v", size, err)
+		}
+	}
+	r := postURLEncoded(t, srv, "sendMessage", map[string][]string{"chat_id": {"1001"}, "text": {strings.Repeat("y", 5000)}})
+	if r.Status != 413 || r.Description != "Request Entity Too Large" {
+		t.Fatalf("big urlencoded body = %+v", r)
+	}
+	if _, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: alice.ID, Document: &models.InputFileUpload{Filename: "ok.bin", Data: strings.NewReader(strings.Repeat("x", 1000))}}); err != nil {
+		t.Fatalf("upload at the limit: %v", err)
+	}
+	if n := len(srv.Violations()); n != 3 {
+		t.Fatalf("violations = %v", srv.Violations())
+	}
+}
+
+func TestErrorTypesAndAccessors(t *testing.T) {
+	srv := newStrict(t)
+	if u := srv.BotUser(); u.ID != 123456 || !u.IsBot || u.Username != "forumbot_test_bot" {
+		t.Fatalf("BotUser = %+v", u)
+	}
+	r := postForm(t, srv, "sendMessage", map[string]string{"chat_id": "1", "text": "x"})
+	if r.OK {
+		t.Fatal("unknown chat accepted")
+	}
+	v := srv.Violations()[0]
+	if v.Error() != "sendMessage: Bad Request: chat not found" {
+		t.Fatalf("Violation.Error() = %q", v.Error())
+	}
+	c := srv.Calls()[0]
+	if c.Err.Error() != "telegram error 400: Bad Request: chat not found" || c.File("text") != nil || c.Int("text") != 0 || c.Int("chat_id") != 1 {
+		t.Fatalf("call accessors: %v %+v", c.Err, c.Params)
+	}
+	var te error = &typeError{msg: "m"}
+	if te.Error() != "m" {
+		t.Fatal(te)
+	}
+	// the default menu button, before any setChatMenuButton
+	srv.SendText(alice, "hi")
+	b := newClient(t, srv)
+	got, err := b.GetChatMenuButton(testCtx(t), &bot.GetChatMenuButtonParams{ChatID: alice.ID})
+	if err != nil || got.Type != models.MenuButtonTypeDefault {
+		t.Fatalf("default menu button = %+v, %v", got, err)
+	}
+}

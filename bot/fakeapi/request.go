@@ -10,13 +10,13 @@ import (
 	"strings"
 )
 
-// Upload limits as Telegram applies them to bots: 50 MB per file, and a
-// request body cap so a runaway client cannot exhaust memory.
-const (
-	maxFileSize  = 50 << 20
-	maxBodySize  = 64 << 20
-	maxFieldSize = 1 << 20
-)
+// uploadLimits: Telegram lets bots upload 50 MB per file; the body cap
+// keeps a runaway client from exhausting memory.
+type uploadLimits struct {
+	file, body, field int64
+}
+
+var defaultLimits = uploadLimits{file: 50 << 20, body: 64 << 20, field: 1 << 20}
 
 // request is a parsed Bot API call: text form values (multipart or
 // urlencoded), or typed values from a JSON body, plus uploaded files.
@@ -28,7 +28,7 @@ type request struct {
 
 var errTooLarge = errors.New("request entity too large")
 
-func readRequest(r *http.Request) (*request, *APIError) {
+func readRequest(r *http.Request, lim uploadLimits) (*request, *APIError) {
 	req := &request{form: map[string]string{}}
 	for k, vs := range r.URL.Query() {
 		if len(vs) > 0 {
@@ -46,7 +46,7 @@ func readRequest(r *http.Request) (*request, *APIError) {
 	if err != nil {
 		return nil, badRequest("can't parse Content-Type " + ct)
 	}
-	body := http.MaxBytesReader(nil, r.Body, maxBodySize)
+	body := http.MaxBytesReader(nil, r.Body, lim.body)
 	// Reading the body to its end lets net/http watch the connection, so
 	// the request context is cancelled when the client goes away (a
 	// multipart reader stops at the closing boundary, before a chunked
@@ -54,7 +54,7 @@ func readRequest(r *http.Request) (*request, *APIError) {
 	defer io.Copy(io.Discard, body)
 	switch mt {
 	case "multipart/form-data":
-		if err := req.readMultipart(body, mtParams["boundary"]); err != nil {
+		if err := req.readMultipart(body, mtParams["boundary"], lim); err != nil {
 			if errors.Is(err, errTooLarge) || isMaxBytes(err) {
 				return nil, &APIError{Code: http.StatusRequestEntityTooLarge, Description: "Request Entity Too Large", violation: true}
 			}
@@ -107,7 +107,7 @@ func tooLargeOr(err error) *APIError {
 	return badRequest("can't read request body: " + err.Error())
 }
 
-func (req *request) readMultipart(body io.Reader, boundary string) error {
+func (req *request) readMultipart(body io.Reader, boundary string, lim uploadLimits) error {
 	if boundary == "" {
 		return errors.New("no boundary")
 	}
@@ -123,9 +123,9 @@ func (req *request) readMultipart(body io.Reader, boundary string) error {
 		}
 		name := part.FormName()
 		fileName, isFile := partFileName(part)
-		limit := int64(maxFieldSize)
+		limit := lim.field
 		if isFile {
-			limit = maxFileSize
+			limit = lim.file
 		}
 		data, err := io.ReadAll(io.LimitReader(part, limit+1))
 		part.Close()

@@ -129,6 +129,7 @@ type Server struct {
 	botUser models.User
 	clock   func() time.Time
 
+	limits    uploadLimits
 	ln        net.Listener
 	srv       *http.Server
 	url       string
@@ -180,12 +181,15 @@ type webhookState struct {
 
 // New starts a double listening on 127.0.0.1 on a free port. It is ready
 // when New returns; call Close when done.
-func New(opts Options) *Server {
+func New(opts Options) *Server { return newServer(opts, defaultLimits) }
+
+func newServer(opts Options, limits uploadLimits) *Server {
 	s := &Server{
 		spec:         opts.Spec,
 		token:        opts.Token,
 		clock:        opts.Clock,
 		maxCalls:     opts.MaxCalls,
+		limits:       limits,
 		done:         make(chan struct{}),
 		serveDone:    make(chan struct{}),
 		nextUpdateID: 1,
@@ -281,7 +285,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	at := s.clock()
 
 	token, methodName, okPath := splitPath(r.URL.Path)
-	req, perr := readRequest(r)
+	req, perr := readRequest(r, s.limits)
 	call := Call{Method: methodName, At: at}
 	// fail answers a call rejected before validation, recording what was sent
 	fail := func(aerr *APIError) {
