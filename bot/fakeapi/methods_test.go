@@ -546,3 +546,34 @@ func TestErrorTypesAndAccessors(t *testing.T) {
 		t.Fatalf("default menu button = %+v, %v", got, err)
 	}
 }
+
+func TestValidButtonURL(t *testing.T) {
+	cases := map[string]bool{
+		"https://example.com/a?b=c": true, "http://x.io": true, "tg://user?id=1": true, "example.com/path": true,
+		"": false, "https://": false, "javascript:alert(1)": false, "ftp://x.io": false, "has space.com": false, "localhost": false, "%zz": false,
+	}
+	for u, want := range cases {
+		if got := validButtonURL(u); got != want {
+			t.Errorf("validButtonURL(%q) = %v", u, got)
+		}
+	}
+}
+
+func TestUserPhotoCanBeCopied(t *testing.T) {
+	srv := newStrict(t)
+	b := newClient(t, srv)
+	srv.SendMessage(alice, models.Message{Photo: []models.PhotoSize{{FileID: "small", FileUniqueID: "s", Width: 90, Height: 90}, {FileID: "AgADbig", FileUniqueID: "b", Width: 800, Height: 600, FileSize: 5000}}})
+	id, err := b.CopyMessage(testCtx(t), &bot.CopyMessageParams{ChatID: alice.ID, FromChatID: alice.ID, MessageID: 1, Caption: "yours"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.LastMessage(alice.ID)
+	if got.ID != id.ID || got.Photo == nil || got.Photo.Size != 5000 || got.Plain != "yours" {
+		t.Fatalf("copied photo = %+v", got)
+	}
+	// the user's largest size is a file_id the bot may send again
+	p, err := b.SendPhoto(testCtx(t), &bot.SendPhotoParams{ChatID: alice.ID, Photo: &models.InputFileString{Data: "AgADbig"}})
+	if err != nil || p.Photo[0].Width != 800 || p.Photo[0].FileID != "AgADbig" {
+		t.Fatalf("resend by file_id = %+v, %v", p, err)
+	}
+}
