@@ -810,7 +810,7 @@ func answerCallbackQuery(c *callCtx) (any, *APIError) {
 	if cb == nil || cb.answered {
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
-	cb.answered, cb.text, cb.showAlert = true, c.str("text"), c.bool("show_alert")
+	cb.answered = true
 	return rawTrue, nil
 }
 

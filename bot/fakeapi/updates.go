@@ -407,7 +407,7 @@ func (s *Server) callbackLocked(from User, c *chatState, messageID int, data str
 	if err != nil {
 		panic(fmt.Sprintf("fakeapi: callback_query: %v", err))
 	}
-	cbID := s.newCallbackLocked(c.chat.ID, messageID)
+	cbID := s.newCallbackLocked()
 	upd := struct {
 		UpdateID      int64 `json:"update_id"`
 		CallbackQuery struct {
@@ -434,18 +434,15 @@ func chatInstance(chatID int64) string {
 	return strconv.FormatUint(uint64(chatID)*2654435761+1234567891, 10)
 }
 
+// callbackState tracks a callback query the bot must answer exactly once.
 type callbackState struct {
-	chatID    int64
-	messageID int
-	answered  bool
-	text      string
-	showAlert bool
+	answered bool
 }
 
-func (s *Server) newCallbackLocked(chatID int64, messageID int) string {
+func (s *Server) newCallbackLocked() string {
 	s.cbSeq++
 	id := strconv.FormatInt(4611686018427387904+s.cbSeq*7919, 10)
-	s.callbacks[id] = &callbackState{chatID: chatID, messageID: messageID}
+	s.callbacks[id] = &callbackState{}
 	return id
 }
 
@@ -483,20 +480,17 @@ func (s *Server) SendUpdate(u models.Update) int64 {
 		}
 	}
 	if cq := u.CallbackQuery; cq != nil {
-		chatID, msgID := int64(0), 0
 		if m := cq.Message.Message; m != nil {
 			s.knownChatLocked(m.Chat)
-			chatID, msgID = m.Chat.ID, m.ID
 		} else if im := cq.Message.InaccessibleMessage; im != nil {
 			s.knownChatLocked(im.Chat)
-			chatID, msgID = im.Chat.ID, im.MessageID
 		}
 		if cq.ID == "" {
 			cp := *cq
-			cp.ID = s.newCallbackLocked(chatID, msgID)
+			cp.ID = s.newCallbackLocked()
 			u.CallbackQuery = &cp
 		} else if s.callbacks[cq.ID] == nil {
-			s.callbacks[cq.ID] = &callbackState{chatID: chatID, messageID: msgID}
+			s.callbacks[cq.ID] = &callbackState{}
 		}
 	}
 	for _, cm := range []*models.ChatMemberUpdated{u.MyChatMember, u.ChatMember} {
