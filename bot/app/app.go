@@ -89,13 +89,6 @@ func New(ctx context.Context, o Options) (*App, error) {
 		}
 		a.ownedStore = true
 	}
-	if seeded, err := a.Store.SeedCatalog(ctx, catalog.Builtin()); err != nil {
-		a.close()
-		return nil, fmt.Errorf("cannot store the built-in catalog: %w", err)
-	} else if seeded {
-		log.Info("no catalog in Redis: loaded the built-in one", "forums", len(catalog.Builtin().Forums))
-	}
-
 	pipeline := &bot.Pipeline{
 		Store:       a.Store,
 		Handler:     &handlers.Router{Store: a.Store, Log: log},
@@ -135,6 +128,13 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Username = me.Username
 	pipeline.BotUsername = me.Username
+
+	if seeded, err := a.Store.SeedCatalog(ctx, catalog.Builtin()); err != nil {
+		a.close()
+		return nil, fmt.Errorf("cannot store the built-in catalog: %w", err)
+	} else if seeded {
+		log.Info("no catalog in Redis: loaded the built-in one", "forums", len(catalog.Builtin().Forums))
+	}
 	return a, nil
 }
 

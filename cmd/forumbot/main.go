@@ -91,8 +91,11 @@ func config(stderr io.Writer, getenv func(string) string) (bot.Config, bool) {
 	return cfg, true
 }
 
+// logger makes the process's logger; go-redis's own log goes through it.
 func logger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	l := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	storage.RouteClientLog(l)
+	return l
 }
 
 func runBot(stderr io.Writer, getenv func(string) string) int {
@@ -121,6 +124,7 @@ func importCatalog(path string, stdout, stderr io.Writer, getenv func(string) st
 	if !ok {
 		return 1
 	}
+	logger(stderr, cfg.LogLevel)
 	c, err := catalog.LoadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "forumbot: %s is not a valid catalog; nothing was imported:\n%v\n", path, err)
