@@ -20,7 +20,8 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// Telegram's limits, in UTF-16 code units after entity parsing.
+// Telegram's limits: text lengths count UTF-16 code units after entity
+// parsing, callback data counts bytes.
 const (
 	maxTextLen       = 4096
 	maxCaptionLen    = 1024
@@ -35,10 +36,10 @@ const (
 	notModifiedError = "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
 )
 
+// callCtx is one validated call being answered.
 type callCtx struct {
 	s      *Server
 	ctx    context.Context
-	method string
 	params map[string]any
 	files  map[string]*FileParam
 	at     time.Time

@@ -333,7 +333,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	call.Params = params
-	cc := &callCtx{s: s, ctx: r.Context(), method: call.Method, params: params, files: req.files, at: at}
+	cc := &callCtx{s: s, ctx: r.Context(), params: params, files: req.files, at: at}
 
 	if f := s.takeFault(call.Method, cc); f != nil {
 		if f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
