@@ -2,7 +2,9 @@
 // language, first), Russian and English, and the few rules that turn data
 // into words: CLDR plurals (through go-i18n) and dates.
 //
-// The message files kk.yaml, ru.yaml and en.yaml are embedded in the binary.
+// The message files are embedded in the binary: kk.yaml, ru.yaml and en.yaml
+// hold the core, and a feature may keep its own set beside them, named
+// <feature>.<lang>.yaml (proposals.kk.yaml, ...).
 // A message is either a string or a map of CLDR plural forms (one, few,
 // many, other); placeholders are Go templates such as {{.Count}}. A test
 // checks that every language has every key with the same placeholders.
@@ -19,8 +21,30 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed kk.yaml ru.yaml en.yaml
+//go:embed *.yaml
 var files embed.FS
+
+// fileLang is the language of a message file: "kk" for kk.yaml and for
+// proposals.kk.yaml.
+func fileLang(name string) string {
+	parts := strings.Split(strings.TrimSuffix(name, ".yaml"), ".")
+	return parts[len(parts)-1]
+}
+
+// filesOf lists the message files of lang, core file first.
+func filesOf(lang string) ([]string, error) {
+	entries, err := files.ReadDir(".")
+	if err != nil {
+		return nil, err
+	}
+	out := []string{lang + ".yaml"}
+	for _, e := range entries {
+		if n := e.Name(); n != lang+".yaml" && fileLang(n) == lang {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
 
 // Supported lists the bot's languages in the order they are offered.
 var Supported = []string{"kk", "ru", "en"}
@@ -40,14 +64,21 @@ func load() {
 	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	locs = make(map[string]*Localizer, len(Supported))
 	for _, lang := range Supported {
-		data, err := files.ReadFile(lang + ".yaml")
+		names, err := filesOf(lang)
 		if err != nil {
 			loadErr = err
 			return
 		}
-		if _, err := bundle.ParseMessageFileBytes(data, lang+".yaml"); err != nil {
-			loadErr = fmt.Errorf("locales: %s.yaml: %w", lang, err)
-			return
+		for _, name := range names {
+			data, err := files.ReadFile(name)
+			if err != nil {
+				loadErr = err
+				return
+			}
+			if _, err := bundle.ParseMessageFileBytes(data, name); err != nil {
+				loadErr = fmt.Errorf("locales: %s: %w", name, err)
+				return
+			}
 		}
 		locs[lang] = &Localizer{lang: lang, l: i18n.NewLocalizer(bundle, lang)}
 	}

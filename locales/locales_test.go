@@ -9,17 +9,31 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// rawMessages reads one message file as key -> (plural form -> text); a plain
-// string message has the single form "".
+// rawMessages reads the message files of one language as key -> (plural
+// form -> text); a plain string message has the single form "". A key in two
+// files of one language is an error.
 func rawMessages(t *testing.T, lang string) map[string]map[string]string {
 	t.Helper()
-	data, err := files.ReadFile(lang + ".yaml")
+	names, err := filesOf(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw map[string]any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
-		t.Fatalf("%s.yaml: %v", lang, err)
+	raw := map[string]any{}
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one map[string]any
+		if err := yaml.Unmarshal(data, &one); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k, v := range one {
+			if _, dup := raw[k]; dup {
+				t.Errorf("%s: key %q is defined in another %s file too", name, k, lang)
+			}
+			raw[k] = v
+		}
 	}
 	out := make(map[string]map[string]string, len(raw))
 	for k, v := range raw {
@@ -124,6 +138,18 @@ func TestKazakhIsNotRussian(t *testing.T) {
 	}
 	if same > 3 {
 		t.Errorf("%d Kazakh messages are copies of the Russian ones", same)
+	}
+}
+
+func TestEveryFileIsOfASupportedLanguage(t *testing.T) {
+	entries, err := files.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !IsSupported(fileLang(e.Name())) {
+			t.Errorf("%s: not a kk, ru or en message file", e.Name())
+		}
 	}
 }
 
