@@ -58,7 +58,14 @@ func readRequest(r *http.Request, lim uploadLimits) (*request, *APIError) {
 			if errors.Is(err, errTooLarge) || isMaxBytes(err) {
 				return nil, &APIError{Code: http.StatusRequestEntityTooLarge, Description: "Request Entity Too Large", violation: true}
 			}
-			return nil, badRequest("can't parse multipart/form-data: " + err.Error())
+			aerr := badRequest("can't parse multipart/form-data: " + err.Error())
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				// The body ended mid-part: the client gave up on the request
+				// (its context was cancelled while go-telegram/bot was still
+				// streaming the form). Nothing the bot sent was malformed.
+				aerr.violation = false
+			}
+			return nil, aerr
 		}
 	case "application/x-www-form-urlencoded":
 		data, err := io.ReadAll(body)
