@@ -27,6 +27,7 @@ type Dispatcher struct {
 	ready   []*chatQueue
 	pending int // jobs submitted and not yet finished
 	closed  bool
+	idle    chan struct{} // closed when pending reaches 0; nil when nobody waits
 
 	workers sync.WaitGroup
 }
@@ -116,6 +117,10 @@ func (d *Dispatcher) work(ctx context.Context) {
 			d.run(ctx, job)
 			d.mu.Lock()
 			d.pending--
+			if d.pending == 0 && d.idle != nil {
+				close(d.idle)
+				d.idle = nil
+			}
 			d.cond.Broadcast()
 		}
 		if len(q.jobs) > 0 {
@@ -124,6 +129,26 @@ func (d *Dispatcher) work(ctx context.Context) {
 			q.running = false
 			delete(d.queues, q.key)
 		}
+	}
+}
+
+// WaitIdle waits until no job is pending, or until ctx ends.
+func (d *Dispatcher) WaitIdle(ctx context.Context) error {
+	d.mu.Lock()
+	if d.pending == 0 {
+		d.mu.Unlock()
+		return nil
+	}
+	if d.idle == nil {
+		d.idle = make(chan struct{})
+	}
+	ch := d.idle
+	d.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -159,3 +159,32 @@ func TestDispatcherBackpressure(t *testing.T) {
 	<-submitted
 	d.Drain(context.Background())
 }
+
+func TestDispatcherWaitIdle(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var done atomic.Int32
+	d := NewDispatcher(context.Background(), 2, 100, func(context.Context, any) {
+		<-release
+		done.Add(1)
+	})
+	if err := d.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		_ = d.Submit(int64(i), i)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := d.WaitIdle(ctx); err == nil {
+		t.Fatal("WaitIdle returned while jobs were pending")
+	}
+	close(release)
+	if err := d.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if done.Load() != 10 {
+		t.Fatalf("idle after %d of 10 jobs", done.Load())
+	}
+	d.Drain(context.Background())
+}

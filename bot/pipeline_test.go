@@ -42,8 +42,8 @@ func runPipeline(t *testing.T, h bot.Handler) (*fakeapi.Server, *bytesLog) {
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())
 	r := &bot.Runner{Dispatcher: bot.NewDispatcherFor(workCtx, p, 4, 16), Pipeline: p, Log: log, ShutdownTimeout: 5 * time.Second}
-	opts := append(bot.PollingOptions(r), tg.WithServerURL(api.URL()), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Second, &http.Client{Timeout: 5 * time.Second}), tg.WithErrorsHandler(func(error) {}))
+	opts := append(bot.PollingOptions(r, &http.Client{Timeout: 5 * time.Second}, time.Second),
+		tg.WithServerURL(api.URL()), tg.WithSkipGetMe(), tg.WithErrorsHandler(func(error) {}))
 	api2, err := tg.New("1:t", opts...)
 	if err != nil {
 		t.Fatal(err)

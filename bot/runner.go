@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -14,24 +15,36 @@ import (
 //
 // The library is set up with one receiving goroutine, synchronous
 // handlers and an unbuffered updates channel (see PollingOptions), so it
-// hands updates over strictly in the order Telegram sent them and only
-// asks for the next batch once the current one is in the Dispatcher. Our
-// OnUpdate only queues; the Dispatcher keeps each chat in order.
+// hands updates over strictly in the order Telegram sent them. Our OnUpdate
+// only queues; the Dispatcher keeps each chat in order; and the HTTP client
+// of PollingOptions confirms a batch to Telegram only once it is handled
+// (see confirmingClient).
 //
-// Limit of the guarantee: the library confirms a batch to Telegram (by the
-// offset of its next getUpdates) as soon as the batch is queued here, not
-// when it is handled. A graceful stop drains the queue, so nothing is lost;
-// a kill -9 loses the updates still queued, at most MaxQueued.
+// Limit of the guarantee: the update is marked seen in Redis when its
+// handling starts, so an update whose handler was cut off by a kill -9 is
+// not handled again: at most one update per worker can be lost that way,
+// and none on a graceful stop, which drains the queue.
 type Runner struct {
 	Dispatcher      *Dispatcher
 	Pipeline        *Pipeline
 	Log             *slog.Logger
 	ShutdownTimeout time.Duration
+
+	seenOnce sync.Once
+	seen     *received
 }
 
-// PollingOptions are the go-telegram/bot options Runner relies on.
-func PollingOptions(r *Runner) []tg.Option {
+func (r *Runner) received() *received {
+	r.seenOnce.Do(func() { r.seen = newReceived() })
+	return r.seen
+}
+
+// PollingOptions are the go-telegram/bot options Runner relies on; client
+// is the HTTP client to the Bot API and pollTimeout getUpdates' long-poll
+// time.
+func PollingOptions(r *Runner, client tg.HttpClient, pollTimeout time.Duration) []tg.Option {
 	return []tg.Option{
+		tg.WithHTTPClient(pollTimeout, &confirmingClient{next: client, seen: r.received(), disp: r.Dispatcher}),
 		tg.WithDefaultHandler(r.OnUpdate),
 		tg.WithNotAsyncHandlers(),
 		tg.WithWorkers(1),
@@ -46,7 +59,9 @@ func (r *Runner) OnUpdate(_ context.Context, _ *tg.Bot, upd *models.Update) {
 	chatID, _ := ChatKey(upd)
 	if err := r.Dispatcher.Submit(chatID, upd); err != nil {
 		r.Log.Warn("update not queued: shutting down", "update_id", upd.ID)
+		return
 	}
+	r.received().add(upd.ID)
 }
 
 // NewDispatcherFor makes the dispatcher that runs p for each update.

@@ -108,11 +108,19 @@ func New(ctx context.Context, o Options) (*App, error) {
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	}
 	httpClient := &http.Client{Timeout: o.PollTimeout + 10*time.Second}
-	opts := append(bot.PollingOptions(a.runner),
+	opts := append(bot.PollingOptions(a.runner, httpClient, o.PollTimeout),
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
-		tg.WithHTTPClient(o.PollTimeout, httpClient),
-		tg.WithErrorsHandler(func(err error) { log.Warn("bot api", "err", err) }),
+		tg.WithErrorsHandler(func(err error) {
+			if strings.Contains(err.Error(), "some updates lost, ctx done") {
+				// The library stopped mid-batch. Nothing is lost: the rest
+				// of the batch was never confirmed (see bot.Runner) and
+				// Telegram delivers it again to the next poller.
+				log.Info("polling stopped in the middle of a batch; the rest will be delivered again")
+				return
+			}
+			log.Warn("bot api", "err", err)
+		}),
 	)
 	a.API, err = tg.New(cfg.Token, opts...)
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/catalog"
 	"github.com/forumbot/forumbot/bot/fakeapi"
 )
@@ -86,5 +88,41 @@ func TestShutdownInTheMiddleOfTrafficLosesNothing(t *testing.T) {
 		if n := h.calls("sendMessage", int64(10000+u)); n != each+1 {
 			t.Errorf("user %d got %d answers to %d messages", u, n, each+1)
 		}
+	}
+}
+
+// TestCrashLosesAtMostTheUpdatesInFlight stops the bot without any grace
+// (no drain; every update in progress is cut off, as by kill -9) in the
+// middle of traffic, starts a new one, and counts: no update may be answered
+// twice, and at most one per worker — the ones cut off mid-handler after
+// Redis marked them seen — may be lost.
+func TestCrashLosesAtMostTheUpdatesInFlight(t *testing.T) {
+	t.Parallel()
+	const workers = 4
+	h := newHarness(t, func(c *bot.Config) { c.ShutdownTimeout = time.Nanosecond; c.Workers = workers }).start()
+	const users, each = 20, 10
+	for i := 0; i < each; i++ {
+		for u := 0; u < users; u++ {
+			h.api.SendText(user(int64(20000+u), "en"), "/help")
+		}
+	}
+	h.waitLast(20000, "the first reply", func(fakeapi.Message) bool { return true })
+	_ = h.stop() // reports the updates it abandoned
+
+	h.cfg.ShutdownTimeout = 10 * time.Second
+	h.start()
+	lost := 0
+	for u := 0; u < users; u++ {
+		chat := int64(20000 + u)
+		h.say(user(chat, "en"), "/start", "What are you looking for?")
+		help := h.calls("sendMessage", chat) - 1
+		if help > each {
+			t.Errorf("user %d: %d answers to %d messages: some were handled twice", u, help, each)
+		}
+		lost += each - help
+	}
+	t.Logf("crash in the middle of %d updates: %d lost (bound: %d workers)", users*each, lost, workers)
+	if lost > workers {
+		t.Errorf("%d updates lost, more than the %d in flight", lost, workers)
 	}
 }
