@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -196,4 +197,34 @@ func TestTelegramFailuresAreRetriedOrSurvived(t *testing.T) {
 	h.api.Inject(fakeapi.Fault{ChatID: blocked.ID, Code: 403})
 	h.api.SendText(blocked, "/help")
 	h.say(user(8003, "en"), "/help", "What the bot does") // the bot lives on
+}
+
+func TestDoubleTapIsHarmless(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t).start()
+	u := user(8101, "kk")
+	m := h.say(u, "/start", "Не қызықтырады?")
+	list := h.press(u, m, "Өткен форумдар", "Өткен 5 форум")
+	// The same button again on the same (now edited) message: Telegram says
+	// "message is not modified"; the bot must take it quietly.
+	b := button(t, m, "Өткен форумдар")
+	before := len(h.api.CallsTo("answerCallbackQuery"))
+	h.api.ForgeCallback(u, list.ID, b.CallbackData)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := h.api.WaitCall(ctx, func(c fakeapi.Call) bool {
+		return c.Method == "editMessageText" && c.Err != nil && strings.Contains(c.Err.Description, "not modified")
+	}); err != nil {
+		t.Fatalf("the second tap did not reach Telegram: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(h.api.CallsTo("answerCallbackQuery")) == before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := len(h.api.Chat(u.ID)); n != 1 {
+		t.Errorf("%d messages in the chat, want 1", n)
+	}
+	if got := h.calls("sendMessage", u.ID); got != 1 {
+		t.Errorf("%d messages sent: a double tap must not send anything (no apology either)", got)
+	}
 }

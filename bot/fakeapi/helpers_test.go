@@ -132,6 +132,20 @@ func wantViolation(t testing.TB, srv *Server, method, want string) {
 	t.Fatalf("no violation of %s containing %q in %v", method, want, srv.Violations())
 }
 
+// wantRefused checks a bad request that Telegram gives a correct bot too
+// (an edit that changes nothing): an error, but no violation.
+func wantRefused(t testing.TB, srv *Server, err error, method, want string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("%s: want an error containing %q, got %v", method, want, err)
+	}
+	for _, v := range srv.Violations() {
+		if strings.Contains(v.Error(), want) {
+			t.Fatalf("%s: %q recorded as a violation", method, want)
+		}
+	}
+}
+
 func wantNoViolations(t testing.TB, srv *Server) {
 	t.Helper()
 	if v := srv.Violations(); len(v) != 0 {

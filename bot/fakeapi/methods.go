@@ -727,7 +727,7 @@ func editMessageText(c *callCtx) (any, *APIError) {
 		return nil, badRequest("there is no text in the message to edit")
 	}
 	if m.plain == f.plain && sameEntities(m.entities, f.entities) && bytes.Equal(m.markup, markup) {
-		return nil, badRequest(notModifiedError)
+		return nil, notModified()
 	}
 	m.text, m.parseMode, m.plain, m.entities = f.raw, f.parseMode, f.plain, f.entities
 	m.markup, m.keyboard = markup, kb
@@ -755,7 +755,7 @@ func editMessageCaption(c *callCtx) (any, *APIError) {
 		return nil, badRequest("there is no caption in the message to edit")
 	}
 	if m.plain == f.plain && sameEntities(m.entities, f.entities) && bytes.Equal(m.markup, markup) {
-		return nil, badRequest(notModifiedError)
+		return nil, notModified()
 	}
 	m.text, m.parseMode, m.plain, m.entities = f.raw, f.parseMode, f.plain, f.entities
 	m.markup, m.keyboard = markup, kb
@@ -776,7 +776,7 @@ func editMessageReplyMarkup(c *callCtx) (any, *APIError) {
 		return nil, aerr
 	}
 	if bytes.Equal(m.markup, markup) {
-		return nil, badRequest(notModifiedError)
+		return nil, notModified()
 	}
 	m.markup, m.keyboard = markup, kb
 	m.editDate = c.at.Unix()
@@ -1095,4 +1095,14 @@ func getChatMenuButton(c *callCtx) (any, *APIError) {
 		return b, nil
 	}
 	return map[string]any{"type": "default"}, nil
+}
+
+// notModified is Telegram's answer to an edit that changes nothing. It is
+// not a contract violation: a user tapping the same button twice makes a
+// correct bot ask for the same screen again, and the bot must cope with the
+// answer (go-telegram/bot returns it as a bad request).
+func notModified() *APIError {
+	e := badRequest(notModifiedError)
+	e.violation = false
+	return e
 }

@@ -466,7 +466,7 @@ func TestExplicitEntitiesAndCaptionEdits(t *testing.T) {
 		t.Fatalf("explicit entities = %+v, %v", m, err)
 	}
 	_, err = b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: alice.ID, MessageID: m.ID, Text: "Bold text", Entities: bold})
-	wantClientBad(t, srv, err, "editMessageText", "message is not modified")
+	wantRefused(t, srv, err, "editMessageText", "message is not modified")
 	if _, err := b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: alice.ID, MessageID: m.ID, Text: "Bold text"}); err != nil {
 		t.Fatalf("dropping the entities is a change: %v", err)
 	}
@@ -486,7 +486,7 @@ func TestExplicitEntitiesAndCaptionEdits(t *testing.T) {
 	}
 	_, err = b.EditMessageCaption(ctx, &bot.EditMessageCaptionParams{ChatID: alice.ID, MessageID: d.ID, Caption: "<b>v2</b>", ParseMode: models.ParseModeHTML,
 		ReplyMarkup: keyboard(models.InlineKeyboardButton{Text: "Open", URL: "https://example.com"})})
-	wantClientBad(t, srv, err, "editMessageCaption", "message is not modified")
+	wantRefused(t, srv, err, "editMessageCaption", "message is not modified")
 	_, err = b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: alice.ID, MessageID: d.ID, Text: "text"})
 	wantClientBad(t, srv, err, "editMessageText", "there is no text in the message to edit")
 	_, err = b.EditMessageCaption(ctx, &bot.EditMessageCaptionParams{ChatID: alice.ID, MessageID: d.ID, Caption: strings.Repeat("c", 1025)})
