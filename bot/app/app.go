@@ -52,6 +52,7 @@ type App struct {
 
 	cfg        bot.Config
 	runner     *bot.Runner
+	transport  *http.Transport
 	stopWork   context.CancelFunc
 	ownedStore bool
 }
@@ -107,7 +108,8 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Log:             log,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	}
-	httpClient := &http.Client{Timeout: o.PollTimeout + 10*time.Second}
+	a.transport = apiTransport(cfg.Workers)
+	httpClient := &http.Client{Timeout: o.PollTimeout + 10*time.Second, Transport: a.transport}
 	opts := append(bot.PollingOptions(a.runner, httpClient, o.PollTimeout),
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
@@ -146,6 +148,17 @@ func New(ctx context.Context, o Options) (*App, error) {
 	return a, nil
 }
 
+// apiTransport keeps a connection to the Bot API open for each worker and
+// the poller between calls. Go's default keeps only two idle connections
+// per host: with more workers than that, almost every call would open (and
+// against Telegram, TLS-handshake) a connection of its own and close it.
+func apiTransport(workers int) *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = workers + 1
+	tr.MaxIdleConns = max(tr.MaxIdleConns, workers+1)
+	return tr
+}
+
 // explainGetMe turns a failed getMe into the one line an operator needs.
 func explainGetMe(apiURL string, err error) error {
 	var netErr net.Error
@@ -179,6 +192,9 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) close() {
 	if a.stopWork != nil {
 		a.stopWork()
+	}
+	if a.transport != nil {
+		a.transport.CloseIdleConnections()
 	}
 	if a.ownedStore && a.Store != nil {
 		_ = a.Store.Close()

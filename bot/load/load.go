@@ -128,6 +128,16 @@ type Report struct {
 	RoundTripsPerUpdate float64 // all round trips, handshakes included
 	SessionRTPerUpdate  float64 // handshakes excluded
 
+	// CPU time per update in the measured phase: this process (bot,
+	// double and generator) and the Redis server. On a machine with few
+	// cores it is the steadier figure when other work shares them.
+	CPUPerUpdate      time.Duration
+	RedisCPUPerUpdate time.Duration
+	// MachineBusy is the share of all CPUs busy during the phase, OwnCPU
+	// the share this process and Redis took: the rest went to other
+	// programs, which take throughput from the bot.
+	MachineBusy, OwnCPU float64
+
 	HeapAlloc, HeapInuse, GoSys uint64 // Go runtime, after a GC at the end
 	RSS, PeakRSS                uint64 // this process: bot, double and generator
 	RedisRSS                    uint64
@@ -296,6 +306,9 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	cmd0, rt0 := counter.Commands(), counter.RoundTrips()
 	dial0, hs0 := tally.dials.Load(), tally.handshakes.Load()
 	conns0 := tp.conns.Load()
+	cpu0, rcpu0 := cpuTime(), redisCPU(ctx, addr)
+	busy0, total0 := machineCPU()
+	wall0 := time.Now()
 	if cfg.OnMeasure != nil {
 		cfg.OnMeasure(true)
 	}
@@ -309,6 +322,9 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	if err := stop(); err != nil {
 		return nil, err
 	}
+	cpu1, rcpu1 := cpuTime(), redisCPU(ctx, addr)
+	busy1, total1 := machineCPU()
+	wall := time.Since(wall0)
 	cmd1, rt1 := counter.Commands(), counter.RoundTrips()
 	dial1, hs1 := tally.dials.Load(), tally.handshakes.Load()
 	// Every call the tap served is recorded by the double: wait for the
@@ -340,6 +356,12 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	if sending > 0 {
 		r.SentPerSec = float64(r.Updates) / sending.Seconds()
 	}
+	if total1 > total0 {
+		r.MachineBusy = float64(busy1-busy0) / float64(total1-total0)
+	}
+	if wall > 0 && r.NumCPU > 0 {
+		r.OwnCPU = float64((cpu1-cpu0)+(rcpu1-rcpu0)) / float64(wall) / float64(r.NumCPU)
+	}
 	if ph.deliveries > 0 {
 		r.UpdatesPerGet = float64(ph.delivered) / float64(ph.deliveries)
 	}
@@ -348,6 +370,8 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		r.CommandsPerUpdate = float64(r.RedisCommands) / n
 		r.RoundTripsPerUpdate = float64(r.RedisRoundTrips) / n
 		r.SessionRTPerUpdate = float64(r.RedisRoundTrips-r.RedisHandshakeRT) / n
+		r.CPUPerUpdate = (cpu1 - cpu0) / time.Duration(r.Updates)
+		r.RedisCPUPerUpdate = (rcpu1 - rcpu0) / time.Duration(r.Updates)
 	}
 	r.Latency = percentiles(ph.lat)
 	r.FromEnqueue = percentiles(ph.fromEnqueue)

@@ -43,6 +43,8 @@ func (r *Report) Write(w io.Writer) error {
 		perUpdate(r.APICalls, r.Updates), r.UpdatesPerGet, r.HTTPConns, r.APIErrors, r.Violations, r.Unacked)
 	ew.printf("checks:         %d sent, %d answered, %d unanswered, %d reply calls, %d stray replies, %d journey errors, %d bot warnings/errors\n",
 		r.Updates, r.Replies, r.Unanswered, r.ReplyCalls, r.StrayReplies, r.JourneyErrors, r.BotProblems)
+	ew.printf("cpu:            %s per update in this process (bot, double, generator), %s in redis-server; all CPUs %.0f%% busy, %.0f%% by this run, %.0f%% by other programs\n",
+		us(r.CPUPerUpdate), us(r.RedisCPUPerUpdate), 100*r.MachineBusy, 100*r.OwnCPU, 100*max(r.MachineBusy-r.OwnCPU, 0))
 	ew.printf("memory:         RSS %s (peak %s; bot, double and generator in one process), Go heap %s in use, redis-server RSS %s\n",
 		mib(r.RSS), mib(r.PeakRSS), mib(r.HeapInuse), mib(r.RedisRSS))
 	return ew.err
@@ -56,6 +58,8 @@ func perUpdate(n, updates int64) float64 {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond)) }
 
 func mib(b uint64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -40,6 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.RedisAddr, "redis", "", "HOST:PORT of a running Redis on loopback (default: start redis-server on a free port)")
 	strict := fs.Bool("strict", false, "check every Bot API call against ../shared/botapi/api.json")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file")
 	verbose := fs.Bool("v", false, "show the bot's log from info up (default: warnings and errors; at most 20 lines either way)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -80,7 +82,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var profErr error
+	if *memProfile != "" {
+		// At the end of the measured phase, while the bot and the double
+		// still hold what they hold.
+		cfg.OnMeasure = func(start bool) {
+			if !start {
+				profErr = writeHeapProfile(*memProfile)
+			}
+		}
+	}
 	rep, err := load.Run(ctx, cfg)
+	if err == nil {
+		err = profErr
+	}
 	if rep != nil {
 		if werr := rep.Write(stdout); werr != nil && err == nil {
 			err = werr
@@ -91,4 +106,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
