@@ -23,6 +23,8 @@ type Config struct {
 	Workers     int           // WORKERS
 	// ShutdownTimeout bounds how long a stop waits for queued updates.
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+	// ProposalLimit is how many proposals one user may send in 24 hours.
+	ProposalLimit int // PROPOSAL_LIMIT
 }
 
 // Setting documents one environment variable, for --help.
@@ -40,6 +42,7 @@ var Settings = []Setting{
 	{"SESSION_TTL", "24h", "how long an idle chat's dialog is kept"},
 	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
+	{"PROPOSAL_LIMIT", "5", "how many proposals one user may send in 24 hours"},
 }
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in
@@ -91,6 +94,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.Workers, err = strconv.Atoi(get("WORKERS")); err != nil || c.Workers < 1 || c.Workers > 10000 {
 		problems = append(problems, fmt.Sprintf("WORKERS=%q: use a number from 1 to 10000", get("WORKERS")))
+	}
+	if c.ProposalLimit, err = strconv.Atoi(get("PROPOSAL_LIMIT")); err != nil || c.ProposalLimit < 1 || c.ProposalLimit > 1000 {
+		problems = append(problems, fmt.Sprintf("PROPOSAL_LIMIT=%q: use a number from 1 to 1000", get("PROPOSAL_LIMIT")))
 	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("%s", strings.Join(problems, "\n"))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/bot/proposal"
 	"github.com/forumbot/forumbot/locales"
 )
 
@@ -41,6 +42,34 @@ const (
 	VerbSubscribe = "sub"  // subscribe to news
 )
 
+// Verbs of citizens' proposals (proposal.go, proposal_list.go, privacy.go).
+// The dialog's buttons carry the step they belong to (Back) or the draft
+// and its revision (Send), so a button of an older screen is told apart.
+const (
+	VerbPropose         = "pn"  // start a proposal
+	VerbConsentYes      = "cy"  // accept the terms of personal data
+	VerbConsentNo       = "cn"  // decline them
+	VerbPrivacy         = "pv"  // show the terms (/privacy)
+	VerbForget          = "fg"  // ask to confirm /forgetme
+	VerbForgetYes       = "fgy" // /forgetme confirmed
+	VerbPropForum       = "pf"  // Arg: forum id or "general"
+	VerbPropCat         = "pc"  // Arg: category
+	VerbPropRegion      = "pr"  // Arg: region code
+	VerbPropDone        = "pd"  // attachments: go on
+	VerbPropClear       = "pz"  // attachments: remove them
+	VerbPropAnon        = "pan" // contact: anonymous
+	VerbPropShare       = "pk"  // contact: name and phone
+	VerbPropBack        = "pb"  // Arg: the step the button is on
+	VerbPropCancel      = "px"  // drop the draft
+	VerbPropEdit        = "pe"  // preview: what to change
+	VerbPropEditF       = "pef" // Arg: the step to change
+	VerbPropSend        = "ps"  // Arg: draft id, Page: its revision
+	VerbMyProps         = "my"  // Page
+	VerbPropOpen        = "po"  // Arg: proposal number
+	VerbPropWithdraw    = "pw"  // Arg: proposal number
+	VerbPropWithdrawYes = "pwy" // Arg: proposal number
+)
+
 // verbArgs says which parts each verb carries: "" nothing, "a" Arg, "n"
 // Page, "an" both.
 var verbArgs = map[string]string{
@@ -48,6 +77,12 @@ var verbArgs = map[string]string{
 	VerbUpcoming: "n", VerbPast: "n", VerbRegions: "", VerbRegion: "an",
 	VerbYears: "", VerbYear: "an", VerbForum: "a", VerbCalendar: "a", VerbShare: "a",
 	VerbAwards: "an", VerbAwardsY: "a", VerbSearch: "", VerbSubscribe: "",
+
+	VerbPropose: "", VerbConsentYes: "", VerbConsentNo: "", VerbPrivacy: "", VerbForget: "", VerbForgetYes: "",
+	VerbPropForum: "a", VerbPropCat: "a", VerbPropRegion: "a", VerbPropDone: "", VerbPropClear: "",
+	VerbPropAnon: "", VerbPropShare: "", VerbPropBack: "a", VerbPropCancel: "", VerbPropEdit: "",
+	VerbPropEditF: "a", VerbPropSend: "an", VerbMyProps: "n", VerbPropOpen: "a",
+	VerbPropWithdraw: "a", VerbPropWithdrawYes: "a",
 }
 
 // ErrBadCallback is returned for callback data the bot did not make.
@@ -118,6 +153,21 @@ func (a Action) valid() bool {
 		return forumIDRE.MatchString(a.Arg)
 	case VerbAwards:
 		return a.Arg == "" || forumIDRE.MatchString(a.Arg)
+	case VerbPropForum:
+		return forumIDRE.MatchString(a.Arg)
+	case VerbPropCat:
+		return proposal.Category(a.Arg).Valid()
+	case VerbPropRegion:
+		return proposal.ValidRegion(a.Arg)
+	case VerbPropBack:
+		return proposal.Step(a.Arg).Valid()
+	case VerbPropEditF:
+		return proposal.Step(a.Arg).Editable()
+	case VerbPropSend:
+		return proposal.ValidDraftID(a.Arg) && a.Page < proposal.RevModulus
+	case VerbPropOpen, VerbPropWithdraw, VerbPropWithdrawYes:
+		_, _, ok := proposal.ParseNumber(a.Arg)
+		return ok
 	}
 	return true
 }

@@ -22,6 +22,7 @@ func menuKeyboard(req *bot.Request) *ui.Keyboard {
 	return ui.Keys().
 		Row(button(t.T("btn_upcoming"), actPage(VerbUpcoming, 0)), button(t.T("btn_past"), actPage(VerbPast, 0))).
 		Row(button(t.T("btn_search"), act(VerbSearch)), button(t.T("btn_awards"), actIn(VerbAwards, "", 0))).
+		Row(button(t.T("btn_propose"), act(VerbPropose)), button(t.T("btn_my_proposals"), actPage(VerbMyProps, 0))).
 		Row(button(t.T("btn_regions"), act(VerbRegions)), button(t.T("btn_years"), act(VerbYears))).
 		Row(button(t.T("btn_lang"), act(VerbLangMenu)), button(t.T("btn_help"), act(VerbHelp)))
 }

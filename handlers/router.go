@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/forumbot/forumbot/bot"
+	"github.com/forumbot/forumbot/bot/proposal"
 	"github.com/forumbot/forumbot/storage"
 )
 
@@ -31,6 +32,9 @@ const maxQueryRunes = 200
 type Router struct {
 	Store *storage.Store
 	Log   *slog.Logger
+	// ProposalLimit is how many proposals a user may send in 24 hours
+	// (PROPOSAL_LIMIT); proposal.DefaultDailyLimit when 0.
+	ProposalLimit int
 }
 
 // command is one slash command's handler.
@@ -51,6 +55,11 @@ func (h *Router) commands() map[string]command {
 		"search":      h.searchCommand,
 		"subscribe":   h.subscribe,
 		"unsubscribe": h.unsubscribe,
+		"propose":     h.propose,
+		"myproposals": func(ctx context.Context, req *bot.Request) error { return h.myProposals(ctx, req, 0) },
+		"privacy":     h.privacy,
+		"forgetme":    h.forgetAsk,
+		"cancel":      h.cancel,
 	}
 }
 
@@ -72,6 +81,10 @@ func (h *Router) Handle(ctx context.Context, req *bot.Request) error {
 }
 
 func (h *Router) message(ctx context.Context, req *bot.Request, m *models.Message) error {
+	// A proposal dialog takes every message of its chat, of any content.
+	if handled, err := h.proposalMessage(ctx, req, m); handled {
+		return err
+	}
 	if req.HasCommand {
 		req.Session.ClearDialog()
 		if c, ok := h.commands()[req.Command.Name]; ok {
@@ -111,6 +124,9 @@ func (h *Router) callback(ctx context.Context, req *bot.Request, data string) er
 		// A fresh menu below, rather than over the message the button sat
 		// on: that message may be the menu already.
 		return req.Reply.Send(ctx, req.T.T("menu_title"), menuKeyboard(req))
+	}
+	if isProposalVerb(a.Verb) || proposal.IsDialog(req.Session.Dialog) {
+		return h.proposalCallback(ctx, req, a)
 	}
 	req.Session.ClearDialog()
 	switch a.Verb {

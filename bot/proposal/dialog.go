@@ -131,6 +131,15 @@ const (
 	ProblemShareContact     = "share_contact"  // anything but a contact at StepContactShare
 )
 
+// ProblemCodes lists every Problem code, so that a test can hold each to
+// its message in every language.
+var ProblemCodes = []string{
+	ProblemStale, ProblemUseButtons, ProblemUnknownForum, ProblemTitleTooShort, ProblemTitleTooLong,
+	ProblemTextTooShort, ProblemTextTooLong, ProblemTextExpected, ProblemFileExpected,
+	ProblemAttachmentType, ProblemPhotoTooLarge, ProblemDocumentTooLarge, ProblemDocumentType,
+	ProblemTooManyFiles, ProblemDuplicateFile, ProblemNotOwnContact, ProblemNoPhone, ProblemShareContact,
+}
+
 // EventKind is what the user did.
 type EventKind uint8
 
@@ -213,7 +222,7 @@ func Apply(d Draft, ev Event, env Env) Result {
 	if ev.Kind == EventCancel {
 		return Result{Draft: d, Effect: EffectCancel}
 	}
-	if ev.isButton() && ev.On != d.Step {
+	if ev.isButton() && !buttonFits(ev.On, d.Step) {
 		return refuse(d, ProblemStale)
 	}
 	if ev.Kind == EventBack {
@@ -338,6 +347,13 @@ func Apply(d Draft, ev Event, env Env) Result {
 	// at the first step the draft lacks.
 	d.Step = d.firstIncomplete(env)
 	return changed(d, EffectNone)
+}
+
+// buttonFits reports whether a button shown on step on still acts at step
+// at: its own step, and the contact step's buttons while the contact is
+// asked for (the user may choose "anonymously" on the message above).
+func buttonFits(on, at Step) bool {
+	return on == at || on == StepContact && at == StepContactShare
 }
 
 func refuse(d Draft, code string) Result { return Result{Draft: d, Problem: &Problem{Code: code}} }

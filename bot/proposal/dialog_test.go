@@ -157,6 +157,8 @@ func TestApply(t *testing.T) {
 			want{step: StepContactShare, problem: ProblemShareContact}},
 		{"text at the contact step", at(StepContact), Event{Kind: EventText, Value: "анонимно"},
 			want{step: StepContact, problem: ProblemUseButtons}},
+		{"anonymous chosen on the message above while the contact is asked", at(StepContactShare, func(d *Draft) { d.Contact = Contact{} }),
+			Event{Kind: EventAnonymous, On: StepContact}, want{step: StepPreview}},
 		{"back from sharing", at(StepContactShare), Event{Kind: EventBack, On: StepContactShare}, want{step: StepContact}},
 
 		// Preview and edits.
