@@ -28,6 +28,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -233,7 +234,8 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 
 	// The bot's store, opened as production opens it, with the counters on
 	// its client.
-	store, err := storage.Open(ctx, "redis://"+addr+"/0", storage.Options{Prefix: cfg.Prefix})
+	var store *storage.Store
+	as("bot", func() { store, err = storage.Open(ctx, "redis://"+addr+"/0", storage.Options{Prefix: cfg.Prefix}) })
 	if err != nil {
 		return nil, err
 	}
@@ -243,18 +245,27 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	store.Client().AddHook(counter.Hook())
 	store.Client().AddHook(tally)
 
-	api := fakeapi.New(fakeapi.Options{Spec: cfg.Spec, Token: loadToken, BotUsername: loadUsername, MaxCalls: 4096})
+	var api *fakeapi.Server
+	var g *gen
+	var tp *tap
+	as("double", func() {
+		api = fakeapi.New(fakeapi.Options{Spec: cfg.Spec, Token: loadToken, BotUsername: loadUsername, MaxCalls: 4096})
+		g = newGen(api, cfg)
+		tp, err = newTap(api, g.delivered)
+	})
 	defer api.Close()
-	g := newGen(api, cfg)
-	tp, err := newTap(api, g.delivered)
 	if err != nil {
 		return nil, err
 	}
 	defer tp.Close()
 
-	calls, unsubscribe := api.Subscribe()
+	var calls <-chan fakeapi.Call
+	var unsubscribe func()
 	consumed := make(chan struct{})
-	go func() { defer close(consumed); g.consume(calls) }()
+	as("generator", func() {
+		calls, unsubscribe = api.Subscribe()
+		go func() { defer close(consumed); g.consume(calls) }()
+	})
 	defer func() { unsubscribe(); <-consumed }()
 
 	bcfg, err := bot.ConfigFromEnv(func(string) string { return "" })
@@ -269,13 +280,18 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		bcfg.Workers = cfg.Workers
 	}
 	log, problems := newBotLog(cfg.Log, cfg.LogLevel, 20)
-	a, err := app.New(ctx, app.Options{Config: bcfg, Log: log, Store: store})
+	var a *app.App
+	runCtx, stopBot := context.WithCancel(context.Background())
+	defer stopBot()
+	botDone := make(chan error, 1)
+	as("bot", func() {
+		if a, err = app.New(ctx, app.Options{Config: bcfg, Log: log, Store: store}); err == nil {
+			go func() { botDone <- a.Run(runCtx) }()
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	runCtx, stopBot := context.WithCancel(context.Background())
-	botDone := make(chan error, 1)
-	go func() { botDone <- a.Run(runCtx) }()
 	stopped := false
 	stop := func() error {
 		if stopped {
@@ -292,6 +308,36 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	}
 	defer stop()
 
+	rg := &rig{cfg: cfg, g: g, tp: tp, api: api, counter: counter, tally: tally, addr: addr, workers: bcfg.Workers, problems: problems, stop: stop}
+	as("generator", func() { rep, err = rg.measure(ctx) })
+	return rep, err
+}
+
+// rig is a started run: the bot, the double behind the tap, the
+// generator and the counters.
+type rig struct {
+	cfg      Config
+	g        *gen
+	tp       *tap
+	api      *fakeapi.Server
+	counter  *storage.Counter
+	tally    *redisTally
+	addr     string
+	workers  int
+	problems *atomic.Int64
+	stop     func() error // stops the bot, draining its queue
+}
+
+// as runs f with the profiler label side=name, which the goroutines f
+// starts inherit: a CPU profile of a run tells the bot's time from the
+// double's and the generator's (go tool pprof -tagfocus side=bot).
+func as(name string, f func()) {
+	pprof.Do(context.Background(), pprof.Labels("side", name), func(context.Context) { f() })
+}
+
+// measure warms up, runs the measured phase and reports on it.
+func (rg *rig) measure(ctx context.Context) (*Report, error) {
+	cfg, g, tp, counter, tally, addr := rg.cfg, rg.g, rg.tp, rg.counter, rg.tally, rg.addr
 	// Warm-up: connections, scripts, the catalog snapshot, the pools.
 	if cfg.Warmup > 0 {
 		g.startPhase()
@@ -319,7 +365,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		cfg.OnMeasure(false)
 	}
 	// Stopping drains the bot's queue: every Save of the phase is counted.
-	if err := stop(); err != nil {
+	if err := rg.stop(); err != nil {
 		return nil, err
 	}
 	cpu1, rcpu1 := cpuTime(), redisCPU(ctx, addr)
@@ -334,11 +380,11 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	r := &Report{
-		Mode: "max throughput", Strict: cfg.Spec != nil, Users: cfg.Users, Workers: bcfg.Workers, InFlight: cfg.InFlight,
+		Mode: "max throughput", Strict: cfg.Spec != nil, Users: cfg.Users, Workers: rg.workers, InFlight: cfg.InFlight,
 		Updates: ph.sent, Replies: ph.replied, Unanswered: int64(ph.busy), ReplyCalls: ph.replyCalls,
 		StrayReplies: ph.stray, JourneyErrors: ph.journeyErrors, OfferedRate: cfg.Rate, MaxLag: lag,
 		GetUpdates: ph.deliveries, APICalls: ph.apiCalls, APIErrors: ph.apiErrors,
-		Violations: len(api.Violations()), Unacked: len(api.UnansweredCallbacks()), BotProblems: problems.Load(),
+		Violations: len(rg.api.Violations()), Unacked: len(rg.api.UnansweredCallbacks()), BotProblems: rg.problems.Load(),
 		HTTPConns:       tp.conns.Load() - conns0,
 		RedisCommands:   cmd1 - cmd0,
 		RedisRoundTrips: rt1 - rt0, RedisDials: dial1 - dial0, RedisHandshakeRT: hs1 - hs0,
