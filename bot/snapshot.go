@@ -6,15 +6,25 @@ import (
 	"sync"
 
 	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/bot/qa"
 	"github.com/forumbot/forumbot/storage"
 )
 
-// Snapshot is one version of the catalog with its search index, built once
-// and shared read-only by every update until an import replaces it.
+// Snapshot is one version of the catalog with its search index and its
+// question answering engine, built once and shared read-only by every update
+// until an import replaces it.
 type Snapshot struct {
 	Catalog *catalog.Catalog
 	Index   *catalog.Index
+	QA      *qa.Engine
 	Version int64
+}
+
+// newSnapshot builds the search index and the question answering engine of
+// cat.
+func newSnapshot(cat *catalog.Catalog, version int64) *Snapshot {
+	ix := catalog.NewIndex(cat)
+	return &Snapshot{Catalog: cat, Index: ix, QA: qa.New(cat, ix), Version: version}
 }
 
 // Catalogs keeps the current snapshot. Every update learns the stored
@@ -47,8 +57,8 @@ func (c *Catalogs) At(ctx context.Context, version int64) (*Snapshot, error) {
 		if c.current != nil {
 			return c.current, err
 		}
-		return &Snapshot{Catalog: &catalog.Catalog{}, Index: catalog.NewIndex(&catalog.Catalog{})}, err
+		return newSnapshot(&catalog.Catalog{}, 0), err
 	}
-	c.current = &Snapshot{Catalog: cat, Index: catalog.NewIndex(cat), Version: v}
+	c.current = newSnapshot(cat, v)
 	return c.current, nil
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/bot/qa"
 	"github.com/forumbot/forumbot/locales"
 )
 
@@ -16,40 +17,13 @@ import (
 func esc(s string) string { return html.EscapeString(s) }
 
 // DateText writes a catalog date as far as it is known: "16 қазан 2018 ж.",
-// "октябрь 2018 г.", "about 2021", "date unknown".
-func DateText(t *locales.Localizer, d catalog.Date) string {
-	var s string
-	switch {
-	case !d.Known():
-		return t.T("date_unknown")
-	case d.Precision == catalog.PrecisionDay:
-		s = t.Date(d.Year, d.Month, d.Day)
-		if d.Time != "" {
-			s += ", " + d.Time
-		}
-	case d.Precision == catalog.PrecisionMonth:
-		s = t.MonthYear(d.Year, d.Month)
-	default:
-		s = t.Year(d.Year)
-	}
-	if d.Approx {
-		s = t.T("date_approx", "Date", s)
-	}
-	return s
-}
+// "октябрь 2018 г.", "about 2021", "date unknown". It is qa.DateText, so
+// cards and answers to questions write dates the same way.
+func DateText(t *locales.Localizer, d catalog.Date) string { return qa.DateText(t, d) }
 
 // WhenText is a forum's dates: one date, a range, and its length in days
-// when the source gives only that.
-func WhenText(t *locales.Localizer, f *catalog.Forum) string {
-	s := DateText(t, f.Start)
-	if f.End != nil && f.End.Known() && *f.End != f.Start {
-		s = t.T("date_range", "From", s, "To", DateText(t, *f.End))
-	}
-	if f.Days > 1 && (f.End == nil || !f.End.Known()) {
-		s += " (" + t.N("days", f.Days) + ")"
-	}
-	return s
-}
+// when the source gives only that (qa.WhenText).
+func WhenText(t *locales.Localizer, f *catalog.Forum) string { return qa.WhenText(t, f) }
 
 // ShortDate is a compact date for buttons: "16.10.2018", "10.2018",
 // "≈2021", "?".
@@ -115,32 +89,6 @@ func ForumLabel(lang string, f *catalog.Forum, max int) string {
 	return clip(s, max)
 }
 
-// periodEnd is the last instant a date can mean: the end of its day, month
-// or year.
-func periodEnd(d catalog.Date, loc *time.Location) time.Time {
-	start := d.Start(loc)
-	switch d.Precision {
-	case catalog.PrecisionDay:
-		return time.Date(d.Year, time.Month(d.Month), d.Day+1, 0, 0, 0, 0, loc)
-	case catalog.PrecisionMonth:
-		return time.Date(d.Year, time.Month(d.Month)+1, 1, 0, 0, 0, 0, loc)
-	}
-	return start.AddDate(1, 0, 0)
-}
-
-// IsUpcoming reports whether a forum has not ended by now. A date known
-// only to the month or year counts as upcoming until that month or year is
-// over; a forum with no known date counts as past (the catalog's undated
-// forums come from reports about meetings already held).
-func IsUpcoming(f *catalog.Forum, now time.Time) bool {
-	if !f.Start.Known() {
-		return false
-	}
-	end := periodEnd(f.Start, now.Location())
-	if f.End != nil && f.End.Known() {
-		end = periodEnd(*f.End, now.Location())
-	} else if f.Days > 1 && f.Start.Precision == catalog.PrecisionDay {
-		end = end.AddDate(0, 0, f.Days-1)
-	}
-	return now.Before(end)
-}
+// IsUpcoming reports whether a forum has not ended by now; it is
+// catalog.Forum.Upcoming, which answers to questions use too.
+func IsUpcoming(f *catalog.Forum, now time.Time) bool { return f.Upcoming(now) }

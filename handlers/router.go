@@ -109,9 +109,9 @@ func (h *Router) message(ctx context.Context, req *bot.Request, m *models.Messag
 		return req.Reply.Send(ctx, req.T.T("text_too_long", "Len", n, "Max", maxQueryRunes), nil)
 	}
 	// Whether or not the bot asked for a query, plain text is a question
-	// about forums.
+	// about forums: answered when it asks for a fact, searched for when not.
 	req.Session.ClearDialog()
-	return h.search(ctx, req, text)
+	return h.question(ctx, req, text)
 }
 
 func (h *Router) callback(ctx context.Context, req *bot.Request, data string) error {

@@ -111,6 +111,18 @@ func (d Date) Start(loc *time.Location) time.Time {
 	return time.Date(d.Year, time.Month(m), day, h, min, 0, 0, loc)
 }
 
+// periodEnd is the first instant after the period the date names: the end
+// of its day, month or year, in loc.
+func (d Date) periodEnd(loc *time.Location) time.Time {
+	switch d.Precision {
+	case PrecisionDay:
+		return time.Date(d.Year, time.Month(d.Month), d.Day+1, 0, 0, 0, 0, loc)
+	case PrecisionMonth:
+		return time.Date(d.Year, time.Month(d.Month)+1, 1, 0, 0, 0, 0, loc)
+	}
+	return d.Start(loc).AddDate(1, 0, 0)
+}
+
 // Forum is one civil forum: a meeting of NGOs, state bodies and citizens.
 type Forum struct {
 	// ID is a stable slug ([a-z0-9-]) used in deep links: forum_<ID>.
@@ -120,6 +132,7 @@ type Forum struct {
 	// Region is a code from Regions ("jambyl", "almaty", ...).
 	Region     string   `yaml:"region" json:"region"`
 	City       Text     `yaml:"city" json:"city"`
+	CityIn     Text     `yaml:"city_in" json:"city_in,omitzero"` // the city in the locative ("Таразда", "в Таразе", "in Taraz"), for answers; optional
 	Venue      Text     `yaml:"venue" json:"venue"`
 	Title      Text     `yaml:"title" json:"title"`
 	Theme      Text     `yaml:"theme" json:"theme"`
@@ -186,4 +199,23 @@ func (c *Catalog) ByID(id string) (*Forum, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Upcoming reports whether the forum has not ended by now (in now's
+// location, Asia/Almaty for the bot). A date known only to the month or year
+// counts as upcoming until that month or year is over; a forum with no known
+// date counts as past (undated forums come from reports about meetings
+// already held). Lists, cards and answers to questions all use it.
+func (f *Forum) Upcoming(now time.Time) bool {
+	if !f.Start.Known() {
+		return false
+	}
+	loc := now.Location()
+	end := f.Start.periodEnd(loc)
+	if f.End != nil && f.End.Known() {
+		end = f.End.periodEnd(loc)
+	} else if f.Days > 1 && f.Start.Precision == PrecisionDay {
+		end = end.AddDate(0, 0, f.Days-1)
+	}
+	return now.Before(end)
 }

@@ -165,6 +165,10 @@ func (v *catalogValidator) forum(p string, f *Forum) {
 
 	v.text(p+".title", f.Title, true)
 	v.text(p+".city", f.City, false)
+	v.text(p+".city_in", f.CityIn, false)
+	if !textIsBlank(f.CityIn) && textIsBlank(f.City) {
+		v.errf(p+".city_in", "is the locative of city, which is not given")
+	}
 	v.text(p+".venue", f.Venue, false)
 	v.text(p+".theme", f.Theme, false)
 	v.text(p+".summary", f.Summary, false)

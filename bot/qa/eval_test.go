@@ -1,0 +1,234 @@
+package qa
+
+import (
+	"fmt"
+	"html"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/forumbot/forumbot/bot/catalog"
+)
+
+// evalQuestion is one question of testdata/questions.yaml.
+type evalQuestion struct {
+	Lang     string   `yaml:"lang"`
+	Q        string   `yaml:"q"`
+	Forum    string   `yaml:"forum"`
+	Fact     Fact     `yaml:"fact"`
+	Contains []string `yaml:"contains"`
+	Unknown  bool     `yaml:"unknown"`
+	Kind     string   `yaml:"kind"`
+	Now      string   `yaml:"now"`
+}
+
+type evalSet struct {
+	Now       string         `yaml:"now"`
+	Questions []evalQuestion `yaml:"questions"`
+}
+
+// The thresholds the issue sets.
+const (
+	minAccuracy    = 0.90
+	maxFalseAnswer = 0.05
+)
+
+var expectedKinds = map[string]Kind{
+	"not_question":   NotQuestion,
+	"not_understood": NotUnderstood,
+	"ambiguous":      Ambiguous,
+}
+
+func loadEvalSet(t testing.TB) evalSet {
+	t.Helper()
+	data, err := os.ReadFile("testdata/questions.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s evalSet
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		t.Fatalf("questions.yaml: %v", err)
+	}
+	return s
+}
+
+var almaty = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Almaty")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// day reads "2026-11-21" as noon of that day in Almaty.
+func day(t testing.TB, s string) time.Time {
+	t.Helper()
+	d, err := time.ParseInLocation("2006-01-02", s, almaty)
+	if err != nil {
+		t.Fatalf("bad day %q: %v", s, err)
+	}
+	return d.Add(12 * time.Hour)
+}
+
+// plain is a reply's text as the user reads it.
+func plain(s string) string { return html.UnescapeString(s) }
+
+// judge says whether r is the right reply to q, and why not.
+func judge(q evalQuestion, r Result) (ok bool, why string) {
+	text := plain(r.Text)
+	for _, c := range q.Contains {
+		if !strings.Contains(text, c) {
+			return false, fmt.Sprintf("lacks %q", c)
+		}
+	}
+	switch {
+	case q.Kind != "":
+		if want := expectedKinds[q.Kind]; r.Kind != want {
+			return false, fmt.Sprintf("kind %s, want %s", r.Kind, want)
+		}
+		return true, ""
+	case q.Unknown:
+		if r.Kind != Unknown {
+			return false, fmt.Sprintf("kind %s, want %s", r.Kind, Unknown)
+		}
+		return true, ""
+	}
+	if r.Kind != Answered && r.Kind != Several {
+		return false, fmt.Sprintf("kind %s, want an answer", r.Kind)
+	}
+	if q.Fact != FactNone && r.Fact != q.Fact {
+		return false, fmt.Sprintf("fact %q, want %q", r.Fact, q.Fact)
+	}
+	if q.Forum != "" && (len(r.Forums) == 0 || r.Forums[0].ID != q.Forum) {
+		var ids []string
+		for _, f := range r.Forums {
+			ids = append(ids, f.ID)
+		}
+		return false, fmt.Sprintf("forums %v, want %s first", ids, q.Forum)
+	}
+	return true, ""
+}
+
+// answers reports whether r gives a fact (rather than saying the catalog
+// does not hold it, asking which forum, or not answering).
+func answers(r Result) bool { return r.Kind == Answered || r.Kind == Several }
+
+// TestQuestionSet runs the question set on the built-in catalog and reports
+// the accuracy (the right fact first) and the false-answer rate (an answer
+// where the catalog does not hold the fact).
+func TestQuestionSet(t *testing.T) {
+	set := loadEvalSet(t)
+	c := catalog.Builtin()
+	e := New(c, catalog.NewIndex(c))
+	defaultNow := day(t, set.Now)
+	right, unknowns, falseAnswers := 0, 0, 0
+	byLang := map[string][2]int{}
+	for _, q := range set.Questions {
+		now := defaultNow
+		if q.Now != "" {
+			now = day(t, q.Now)
+		}
+		r := e.Answer(q.Q, q.Lang, now)
+		ok, why := judge(q, r)
+		n := byLang[q.Lang]
+		n[1]++
+		if ok {
+			right++
+			n[0]++
+		} else {
+			t.Logf("WRONG [%s] %q: %s\n\treply (%s): %s", q.Lang, q.Q, why, r.Kind, strings.ReplaceAll(plain(r.Text), "\n", "\n\t"))
+		}
+		byLang[q.Lang] = n
+		if q.Unknown {
+			unknowns++
+			if answers(r) {
+				falseAnswers++
+			}
+		}
+	}
+	accuracy := float64(right) / float64(len(set.Questions))
+	falseRate := float64(falseAnswers) / float64(unknowns)
+	t.Logf("accuracy: %d/%d = %.1f%% (kk %d/%d, ru %d/%d, en %d/%d)", right, len(set.Questions), 100*accuracy,
+		byLang["kk"][0], byLang["kk"][1], byLang["ru"][0], byLang["ru"][1], byLang["en"][0], byLang["en"][1])
+	t.Logf("false answers: %d of %d questions the catalog cannot answer = %.1f%%", falseAnswers, unknowns, 100*falseRate)
+	if accuracy < minAccuracy {
+		t.Errorf("accuracy %.1f%% is below %.0f%%", 100*accuracy, 100*minAccuracy)
+	}
+	if falseRate > maxFalseAnswer {
+		t.Errorf("false-answer rate %.1f%% is above %.0f%%", 100*falseRate, 100*maxFalseAnswer)
+	}
+}
+
+// TestQuestionSetCoverage checks that the set is as the issue asks: at least
+// 150 questions, 50 per language, every kind of question in every language,
+// questions the catalog cannot answer, and every built-in forum.
+func TestQuestionSetCoverage(t *testing.T) {
+	set := loadEvalSet(t)
+	if n := len(set.Questions); n < 150 {
+		t.Errorf("%d questions, want at least 150", n)
+	}
+	perLang := map[string]int{}
+	facts := map[string]map[Fact]int{}
+	unknown := map[string]int{}
+	forums := map[string]bool{}
+	for i, q := range set.Questions {
+		perLang[q.Lang]++
+		if facts[q.Lang] == nil {
+			facts[q.Lang] = map[Fact]int{}
+		}
+		facts[q.Lang][q.Fact]++
+		if q.Unknown {
+			unknown[q.Lang]++
+		}
+		if q.Forum != "" {
+			if _, ok := catalog.Builtin().ByID(q.Forum); !ok {
+				t.Errorf("question %d: no forum %q in the built-in catalog", i, q.Forum)
+			}
+			forums[q.Forum] = true
+		}
+		expects := 0
+		for _, b := range []bool{q.Forum != "" || q.Fact != "", q.Unknown, q.Kind != ""} {
+			if b {
+				expects++
+			}
+		}
+		if expects != 1 {
+			t.Errorf("question %d %q: give exactly one of forum/fact, unknown, kind", i, q.Q)
+		}
+		if q.Kind != "" {
+			if _, ok := expectedKinds[q.Kind]; !ok {
+				t.Errorf("question %d: unknown kind %q", i, q.Kind)
+			}
+		}
+		if q.Forum != "" && len(q.Contains) == 0 {
+			t.Errorf("question %d %q: an answer needs the text it must contain", i, q.Q)
+		}
+	}
+	for _, lang := range catalog.Langs {
+		if perLang[lang] < 50 {
+			t.Errorf("%s: %d questions, want at least 50", lang, perLang[lang])
+		}
+		for _, f := range []Fact{FactWhen, FactWhere, FactWho, FactAward, FactFigure, FactAbout, FactOutcome, FactNext, FactLast, FactCount} {
+			if facts[lang][f] == 0 {
+				t.Errorf("%s: no question about %q", lang, f)
+			}
+		}
+		if unknown[lang] < 5 {
+			t.Errorf("%s: %d questions the catalog cannot answer, want at least 5", lang, unknown[lang])
+		}
+	}
+	for _, f := range catalog.Builtin().Forums {
+		if !forums[f.ID] {
+			t.Errorf("no question about %s", f.ID)
+		}
+	}
+	if !slices.ContainsFunc(set.Questions, func(q evalQuestion) bool { return q.Now != "" }) {
+		t.Error("no question about an upcoming forum")
+	}
+}

@@ -1,0 +1,332 @@
+package qa
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/forumbot/forumbot/bot/catalog"
+)
+
+// analysis is what a question asks and which forums it is about.
+type analysis struct {
+	q         *question
+	places    []placeMatch
+	entities  []entityMatch
+	labelHits map[ref]int // label words from the question's other words
+	kindHits  map[ref]int // label words from its words for a kind of figure
+	cueHits   map[ref]int // label words from its cue words ("место", "премиям")
+	// unknownFigure: a how-many question counts something no figure is
+	// about ("сколько грантов").
+	unknownFigure bool
+	fact          Fact
+	next          bool
+	last          bool
+	unknowns      []string // written words that look like names the catalog lacks
+	// cands are the indices of the forums the question is about, in catalog
+	// order; hard says a place, year or ordinal chose them.
+	cands []int
+	hard  bool
+}
+
+func (e *Engine) understand(text string, now time.Time) *analysis {
+	q := parse(text, now)
+	a := &analysis{q: q}
+	a.places = e.names.findPlaces(q)
+	q.findFigureKinds()
+	a.entities = e.names.findEntities(q)
+	a.labelHits = e.names.figureLabelHits(q, func(t *token) bool { return t.use == useNone || t.use == useName })
+	a.kindHits = e.names.figureLabelHits(q, func(t *token) bool { return t.use == useFigure })
+	a.cueHits = e.names.figureLabelHits(q, func(t *token) bool {
+		return t.use == useCue && t.sig != sFiller && t.sig&sForum == 0
+	})
+	for i := range q.toks {
+		if t := &q.toks[i]; t.label && t.use == useNone {
+			t.use = useFigure // the words a figure's label has are taken
+		}
+	}
+	a.unknownFigure = a.countsUnknown()
+	a.fact = a.decide()
+	a.unknowns = e.unknownNames(q)
+	a.cands = e.candidates(a)
+	return a
+}
+
+// decide picks what the question asks for from the cue words it has.
+func (a *analysis) decide() Fact {
+	s := a.q.sig
+	howMany := s&sHowMany != 0
+	figure := len(a.q.kinds) > 0 || len(a.labelHits) > 0 || s&sFigure != 0
+	awardNamed, speakerNamed := a.namedKinds()
+	var f Fact
+	switch {
+	case howMany && a.q.countsForums() && !figure && s&sAward == 0:
+		f = FactCount
+	case howMany && figure:
+		f = FactFigure
+	case s&sWin != 0:
+		f = FactAward
+	case howMany && s&sAward != 0:
+		f = FactAward
+	case s&sWhen != 0:
+		f = FactWhen
+	case s&sWhere != 0:
+		f = FactWhere
+	case howMany:
+		f = FactFigure
+	case s&sOrganizer != 0:
+		f = FactWho
+	case s&sWho != 0 && (s&sAward != 0 || awardNamed && !speakerNamed):
+		f = FactAward
+	case s&sAbout != 0:
+		f = FactAbout
+	case s&sOutcome != 0:
+		f = FactOutcome
+	case s&sWho != 0:
+		f = FactWho
+	case a.strongLabel() && a.q.isQuestion():
+		f = FactFigure // "Какое место заняла область по премиям?"
+	case s&sAward != 0:
+		f = FactAward
+	case figure && a.q.isQuestion():
+		f = FactFigure
+	case s&sDate != 0:
+		f = FactWhen
+	case s&sPlace != 0:
+		f = FactWhere
+	}
+	if f == FactNone && speakerNamed && a.q.isQuestion() {
+		f = FactAbout // "Арман Қырықбаев?": what the speaker said
+	}
+	a.next = s&sNext != 0
+	a.last = s&sLast != 0 && !a.next
+	if f == FactNone || f == FactWhen || f == FactWhere {
+		switch {
+		case a.next:
+			f = FactNext
+		case a.last:
+			f = FactLast
+		}
+	}
+	return f
+}
+
+// strongLabel reports whether the question, its cue words included, has
+// two words of some figure's label, one of them a cue word.
+func (a *analysis) strongLabel() bool {
+	for r, n := range a.cueHits {
+		if n+a.labelHits[r] >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// countsUnknown reports whether a how-many question counts something the
+// catalog has no figure for: neither of the two words after "сколько",
+// "қанша" or "how many" (fillers, places and numbers aside, up to the next
+// cue word) is a kind of figure or a word of a figure's label. "Сколько
+// грантов получили НПО?" counts grants, not NGOs.
+func (a *analysis) countsUnknown() bool {
+	toks := a.q.toks
+	for i := range toks {
+		if toks[i].sig&sHowMany == 0 {
+			continue
+		}
+		seen := 0
+		for k := i + 1; k < len(toks) && seen < 2; k++ {
+			t := &toks[k]
+			switch {
+			case t.use == useFigure || t.label:
+				return false
+			case t.sig&sHowMany != 0 || t.sig == sFiller || t.sig&sForum != 0 ||
+				t.use == usePlace || t.use == useNumber:
+				continue
+			case t.use == useCue:
+				return seen > 0
+			}
+			seen++
+		}
+		return seen > 0
+	}
+	return false
+}
+
+// namedKinds reports whether the question names a part of an award (a
+// contest, a nomination, a winner...) and whether it names a speaker.
+func (a *analysis) namedKinds() (award, speaker bool) {
+	for _, m := range a.entities {
+		switch k := m.kind; {
+		case k.awardLevel():
+			award = true
+		case k == kindSpeaker:
+			speaker = true
+		}
+	}
+	return award, speaker
+}
+
+// unknownNames returns the names a question gives that the catalog does not
+// hold: a quoted name the engine did not recognise («Молодой лидер»), or a
+// word written with a capital letter, not first, that no text of the
+// catalog has ("Париже" in "Когда был форум в Париже?").
+func (e *Engine) unknownNames(q *question) []string {
+	var out []string
+	// Quoted stretches: unknown unless a place or a name took a word of it.
+	spans := map[int][]string{}
+	known := map[int]bool{}
+	var order []int
+	for _, t := range q.toks {
+		if t.quote == 0 {
+			continue
+		}
+		if _, ok := spans[t.quote]; !ok {
+			order = append(order, t.quote)
+		}
+		if n := len(spans[t.quote]); n == 0 || spans[t.quote][n-1] != t.raw {
+			spans[t.quote] = append(spans[t.quote], t.raw)
+		}
+		switch t.use {
+		case usePlace, useName, useNumber:
+			known[t.quote] = true
+		}
+	}
+	for _, k := range order {
+		if !known[k] {
+			out = append(out, strings.Join(spans[k], " "))
+		}
+	}
+	for _, t := range q.toks {
+		if t.use != useNone || t.quote != 0 || !t.upper || t.word == 0 || isDigits(t.fold) || utf8.RuneCountInString(t.fold) < 3 {
+			continue
+		}
+		if !e.knownStem(t.stem) {
+			out = append(out, t.raw)
+		}
+	}
+	return out
+}
+
+// knownStem reports whether some text of the catalog has a word with the
+// stem, or one the stem extends ("облыстағы" and "облыс").
+func (e *Engine) knownStem(stem string) bool {
+	if e.stems[stem] {
+		return true
+	}
+	r, k := 0, 0
+	for k < len(stem) {
+		_, size := utf8.DecodeRuneInString(stem[k:])
+		k += size
+		r++
+		if r >= typoMinRunes && e.stems[stem[:k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates returns the forums the question is about: those in the places,
+// years and with the ordinal it names, narrowed to the ones its names point
+// to; with none of these, the ones the catalog's search finds for the words
+// left.
+func (e *Engine) candidates(a *analysis) []int {
+	set := make([]int, 0, len(e.forums))
+	for i, f := range e.forums {
+		if e.inFilters(a, i, f) {
+			set = append(set, i)
+		}
+	}
+	a.hard = len(a.places) > 0 || len(a.q.years) > 0 || a.q.ordinal > 0
+	if a.hard && len(set) == 0 {
+		return nil
+	}
+	if len(a.entities) > 0 {
+		var named []int
+		for _, m := range a.entities {
+			for _, r := range e.names.entities[m.entity].refs {
+				if slices.Contains(set, r.forum) && !slices.Contains(named, r.forum) {
+					named = append(named, r.forum)
+				}
+			}
+		}
+		if len(named) > 0 {
+			slices.Sort(named)
+			return named
+		}
+		return set
+	}
+	if a.hard {
+		return set
+	}
+	var words []string
+	for _, t := range a.q.toks {
+		if t.use == useNone {
+			words = append(words, t.fold)
+		}
+	}
+	if len(words) == 0 {
+		return set
+	}
+	hits := e.ix.Search(strings.Join(words, " "), 0)
+	if len(hits) == 0 {
+		return set
+	}
+	// The hits that match as many words as the best one, about as well:
+	// the fraction of Score grows with the weight of the fields matched.
+	var found []int
+	best := hits[0].Score
+	for _, h := range hits {
+		if int(h.Score) < int(best) || h.Score-float64(int(h.Score)) < searchMargin*(best-float64(int(best))) {
+			break
+		}
+		for i, f := range e.forums {
+			if f == h.Forum {
+				found = append(found, i)
+			}
+		}
+	}
+	slices.Sort(found)
+	return found
+}
+
+// searchMargin is how close to the best search hit, in the relevance part of
+// its score, another hit must come to be a candidate too.
+const searchMargin = 0.75
+
+// inFilters reports whether forum i is in one of the places the question
+// names, in one of its years, and has its ordinal.
+func (e *Engine) inFilters(a *analysis, i int, f *catalog.Forum) bool {
+	if len(a.places) > 0 && !slices.ContainsFunc(a.places, func(m placeMatch) bool { return e.inPlace(i, f, m.place) }) {
+		return false
+	}
+	if len(a.q.years) > 0 && !slices.ContainsFunc(a.q.years, func(y int) bool { return inYear(f, y) }) {
+		return false
+	}
+	if a.q.ordinal > 0 && f.Ordinal != a.q.ordinal {
+		return false
+	}
+	return true
+}
+
+func (e *Engine) inPlace(i int, f *catalog.Forum, p int) bool {
+	pl := &e.names.places[p]
+	if slices.Contains(pl.regions, f.Region) {
+		return true
+	}
+	for _, k := range e.names.cityKeys[i] {
+		if slices.Contains(pl.cities, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// inYear reports whether a forum took place, in whole or in part, in year
+// y as far as the catalog knows.
+func inYear(f *catalog.Forum, y int) bool {
+	if f.Start.Known() && f.Start.Year == y {
+		return true
+	}
+	return f.End != nil && f.End.Known() && f.Start.Known() && f.Start.Year <= y && y <= f.End.Year
+}
