@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -135,6 +136,15 @@ func splitmix(x uint64) uint64 {
 func (u *user) next(n int) int {
 	u.rnd = splitmix(u.rnd)
 	return int(u.rnd % uint64(n))
+}
+
+// think is how long the user pauses before their next step: between half
+// and one and a half times mean.
+func (u *user) think(mean time.Duration) int64 {
+	if mean <= 0 {
+		return 0
+	}
+	return int64(mean/2) + int64(u.next(1000))*int64(mean)/1000
 }
 
 // current is the step the user is about to take.

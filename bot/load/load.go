@@ -6,20 +6,26 @@
 // update, memory, and Bot API contract violations.
 //
 // Each simulated user has at most one update in flight: they send, wait
-// for the reply, then take their next step (a button press needs the
-// message the last reply left). Two ways to offer load:
+// for the reply, think, then take their next step (a button press needs
+// the message the last reply left). A user goes through one journey at a
+// time; then another user, in turn among all, starts the next one. The
+// steps sent therefore follow the journeys' mix from the first second.
+// Two ways to offer load:
 //
 //   - maximum throughput (Rate 0): InFlight users are waiting for a reply
-//     at any time; as soon as one is answered another user sends.
+//     at any time; as soon as one is answered the next step is sent,
+//     without think time by default.
 //   - fixed rate (Rate > 0): an open loop sends Rate updates per second on
-//     a schedule, each from a user who is not waiting, whatever the bot's
-//     latency (InFlight then only bounds the users waiting at once).
+//     a schedule, whatever the bot's latency, each the next step of a user
+//     whose think time (1s by default) is over, or else the first step of
+//     a new journey; InFlight only bounds the users waiting at once.
 //
 // Every run is bounded in updates and time and stops by itself; all
 // traffic stays on 127.0.0.1.
 package load
 
 import (
+	"container/heap"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -56,6 +62,12 @@ type Config struct {
 	// InFlight bounds the users waiting for a reply at once. Default 128
 	// at maximum throughput, Users at a fixed rate.
 	InFlight int
+	// Think is a user's mean pause between a reply and their next step
+	// (each pause drawn between half and one and a half times it). Default
+	// 0 at maximum throughput, 1s at a fixed rate, where it spreads the
+	// load over many users at once, as people reading their screen do.
+	// Negative: no pause.
+	Think time.Duration
 	// Warmup updates are sent (at maximum throughput, at most InFlight at
 	// once) and answered before measuring, so that connections are open,
 	// scripts and the catalog loaded. Default 500; negative: none.
@@ -172,6 +184,12 @@ func (c *Config) defaults() error {
 	}
 	if c.Warmup == 0 {
 		c.Warmup = 500
+	}
+	if c.Think == 0 && c.Rate > 0 {
+		c.Think = time.Second
+	}
+	if c.Think < 0 {
+		c.Think = 0
 	}
 	if c.Warmup < 0 {
 		c.Warmup = 0
@@ -461,13 +479,15 @@ type gen struct {
 	cfg   Config
 	epoch time.Time
 	users []user
-	idle  chan int32    // users not waiting for a reply, in turn
+	fresh chan int32    // users in no journey, in turn
+	wake  chan struct{} // a user became ready
 	deliv chan delivery // from the tap, in order
 	gone  chan struct{} // closed when consume returns
 	seen  atomic.Int64  // calls the feed brought
 
 	mu       sync.Mutex
 	byUpdate map[int64]int32 // update in flight → its user
+	ready    readyHeap       // users amid a journey, by when they take their next step
 	ph       *phase
 	stickers int64
 }
@@ -501,7 +521,8 @@ func newGen(api *fakeapi.Server, cfg Config) *gen {
 		cfg:      cfg,
 		epoch:    time.Now(),
 		users:    newUsers(cfg.Users, userIDBase, cfg.Seed),
-		idle:     make(chan int32, cfg.Users),
+		fresh:    make(chan int32, cfg.Users),
+		wake:     make(chan struct{}, 1),
 		deliv:    make(chan delivery, 4096),
 		gone:     make(chan struct{}),
 		byUpdate: map[int64]int32{},
@@ -520,7 +541,7 @@ func newGen(api *fakeapi.Server, cfg Config) *gen {
 		order[i], order[j] = order[j], order[i]
 	}
 	for _, i := range order {
-		g.idle <- i
+		g.fresh <- i
 	}
 	return g
 }
@@ -537,8 +558,11 @@ func (g *gen) startPhase() *phase {
 
 // drive sends up to n updates (0: no limit) for at most d, at rate per
 // second (0: as fast as replies free users), with at most inflight users
-// waiting at once. It returns how long it sent and, at a fixed rate, the
-// worst delay behind the schedule.
+// waiting at once. Each update is the next step of a user amid a journey
+// whose think time is over, or else the first step of a user who starts
+// one: so the steps sent follow the journeys' mix from the start. It
+// returns how long it sent and, at a fixed rate, the worst delay behind
+// the schedule.
 func (g *gen) drive(ctx context.Context, n int, d time.Duration, rate float64, inflight int) (time.Duration, time.Duration) {
 	g.mu.Lock()
 	ph := g.ph
@@ -574,19 +598,76 @@ func (g *gen) drive(ctx context.Context, n int, d time.Duration, rate float64, i
 		case <-ctx.Done():
 			return time.Since(start), lag
 		}
-		var ui int32
-		select {
-		case ui = <-g.idle:
-		case <-timer.C:
-			<-ph.slots
-			return time.Since(start), lag
-		case <-ctx.Done():
+		ui, ok := g.next(ctx, timer.C)
+		if !ok {
 			<-ph.slots
 			return time.Since(start), lag
 		}
 		g.send(ui)
 	}
 	return time.Since(start), lag
+}
+
+// next is the user to send the next update: the one amid a journey who
+// has been ready longest, else one who starts a journey; it waits for one
+// until end fires or ctx ends.
+func (g *gen) next(ctx context.Context, end <-chan time.Time) (int32, bool) {
+	for {
+		now := g.now()
+		g.mu.Lock()
+		wait := time.Duration(-1)
+		if len(g.ready) > 0 {
+			if at := g.ready[0].at; at <= now {
+				ui := heap.Pop(&g.ready).(readyUser).user
+				g.mu.Unlock()
+				return ui, true
+			} else {
+				wait = time.Duration(at - now)
+			}
+		}
+		g.mu.Unlock()
+		select {
+		case ui := <-g.fresh:
+			return ui, true
+		default:
+		}
+		var soon <-chan time.Time
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			soon = t.C
+		}
+		select {
+		case ui := <-g.fresh:
+			return ui, true
+		case <-g.wake:
+		case <-soon:
+		case <-end:
+			return 0, false
+		case <-ctx.Done():
+			return 0, false
+		}
+	}
+}
+
+// readyUser is a user amid a journey, to take their next step at at.
+type readyUser struct {
+	at   int64
+	user int32
+}
+
+// readyHeap orders users by when they are ready (container/heap).
+type readyHeap []readyUser
+
+func (h readyHeap) Len() int           { return len(h) }
+func (h readyHeap) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h readyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *readyHeap) Push(x any)        { *h = append(*h, x.(readyUser)) }
+func (h *readyHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // sleep waits d unless ctx ends or deadline comes first.
@@ -749,7 +830,17 @@ func (g *gen) call(c fakeapi.Call) {
 		default:
 		}
 	}
-	g.idle <- int32(idx)
+	if u.step == 0 {
+		// The journey is over: the user waits for their turn to start
+		// the next one.
+		g.fresh <- int32(idx)
+		return
+	}
+	heap.Push(&g.ready, readyUser{at: at + u.think(g.cfg.Think), user: int32(idx)})
+	select {
+	case g.wake <- struct{}{}:
+	default:
+	}
 }
 
 // settle waits until every update sent has its reply, at most timeout.

@@ -35,6 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long the measured phase sends updates")
 	fs.Float64Var(&cfg.Rate, "rate", 0, "updates per second to offer; 0 = maximum throughput")
 	fs.IntVar(&cfg.InFlight, "inflight", 0, "users waiting for a reply at once (default 128 at max throughput, -users at a fixed rate)")
+	fs.DurationVar(&cfg.Think, "think", 0, "a user's mean pause between a reply and their next step (default 0 at max throughput, 1s at a fixed rate; negative: none)")
 	fs.IntVar(&cfg.MaxUpdates, "updates", 0, "stop after this many updates if before -duration (0 = no limit)")
 	fs.IntVar(&cfg.Warmup, "warmup", 500, "updates sent and answered before measuring")
 	fs.IntVar(&cfg.Workers, "workers", 0, "the bot's WORKERS (0 = the bot's default)")
