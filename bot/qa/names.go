@@ -277,31 +277,45 @@ type entityMatch struct {
 }
 
 // tokenMatches returns, for each token that eligible accepts, the stems of
-// the vocabulary it matches.
+// the vocabulary it matches (looked up once per question).
 func (nx *nameIndex) tokenMatches(q *question, eligible func(*token) bool) [][]vmatch {
+	if q.matches == nil {
+		q.matches = make([][]vmatch, len(q.toks))
+		for i := range q.toks {
+			q.matches[i] = nx.lookupToken(&q.toks[i])
+		}
+	}
 	out := make([][]vmatch, len(q.toks))
 	for i := range q.toks {
-		t := &q.toks[i]
-		if !eligible(t) || (utf8.RuneCountInString(t.fold) < 2 && !isDigits(t.fold)) {
-			continue
+		if eligible(&q.toks[i]) {
+			out[i] = q.matches[i]
 		}
-		out[i] = nx.voc.lookup(t.stem, nil)
-		// A misspelt word can lose too much to the stemmer ("Кызыларде"
-		// stems to "кизи"): the word less one to three final runes may be
-		// a typo of a known stem ("кизилар" of "кизилор").
-		n := utf8.RuneCountInString(t.fold)
-		trimmed := t.fold
-		for k := 1; k <= 3 && n-k >= typoMinRunes; k++ {
-			_, size := utf8.DecodeLastRuneInString(trimmed)
-			trimmed = trimmed[:len(trimmed)-size]
-			if trimmed == t.stem {
-				break
-			}
-			for _, m := range nx.voc.lookup(trimmed, nil) {
-				m.quality = matchTypo
-				if !slices.ContainsFunc(out[i], func(o vmatch) bool { return o.id == m.id }) {
-					out[i] = append(out[i], m)
-				}
+	}
+	return out
+}
+
+// lookupToken returns the stems of the vocabulary a question's word
+// matches.
+func (nx *nameIndex) lookupToken(t *token) []vmatch {
+	if utf8.RuneCountInString(t.fold) < 2 && !isDigits(t.fold) {
+		return nil
+	}
+	out := nx.voc.lookup(t.stem, nil)
+	// A misspelt word can lose too much to the stemmer ("Кызыларде" stems
+	// to "кизи"): the word less one to three final runes may be a typo of
+	// a known stem ("кизилар" of "кизилор").
+	n := utf8.RuneCountInString(t.fold)
+	trimmed := t.fold
+	for k := 1; k <= 3 && n-k >= typoMinRunes; k++ {
+		_, size := utf8.DecodeLastRuneInString(trimmed)
+		trimmed = trimmed[:len(trimmed)-size]
+		if trimmed == t.stem {
+			break
+		}
+		for _, m := range nx.voc.lookup(trimmed, nil) {
+			m.quality = matchTypo
+			if !slices.ContainsFunc(out, func(o vmatch) bool { return o.id == m.id }) {
+				out = append(out, m)
 			}
 		}
 	}

@@ -45,6 +45,9 @@ type question struct {
 	years   []int
 	ordinal int
 	kinds   []string // figure kinds asked for
+	// matches are the stems of the names' vocabulary each token matches,
+	// once looked up.
+	matches [][]vmatch
 }
 
 // patWord is one word of a pattern: a word with its stem, or a root that
@@ -111,13 +114,18 @@ type figurePattern struct {
 
 // tables are the word tables, compiled once.
 type tables struct {
-	cues     []cuePattern // longest first
-	figures  []figurePattern
-	generic  [][]patWord // genericNameWords, one word each
-	placeGen [][]patWord
-	ordinals map[string]int // stem of an ordinal word -> its value
-	tens     map[string]int
-	suffixes map[string]bool
+	cues []cuePattern // longest first
+	// The cues by their first word: its fold, its stem, or the first rune
+	// of its root; each list in the order of cues.
+	cuesByFold map[string][]int
+	cuesByStem map[string][]int
+	cuesByRoot map[rune][]int
+	figures    []figurePattern
+	generic    [][]patWord // genericNameWords, one word each
+	placeGen   [][]patWord
+	ordinals   map[string]int // stem of an ordinal word -> its value
+	tens       map[string]int
+	suffixes   map[string]bool
 }
 
 var compiled = sync.OnceValue(func() *tables {
@@ -126,6 +134,16 @@ var compiled = sync.OnceValue(func() *tables {
 		tb.cues = append(tb.cues, cuePattern{compilePattern(c.pattern), c.sig})
 	}
 	slices.SortStableFunc(tb.cues, func(a, b cuePattern) int { return len(b.words) - len(a.words) })
+	tb.cuesByFold, tb.cuesByStem, tb.cuesByRoot = map[string][]int{}, map[string][]int{}, map[rune][]int{}
+	for i, c := range tb.cues {
+		if w := c.words[0]; w.root {
+			r, _ := firstRune(w.s)
+			tb.cuesByRoot[r] = append(tb.cuesByRoot[r], i)
+		} else {
+			tb.cuesByFold[w.fold] = append(tb.cuesByFold[w.fold], i)
+			tb.cuesByStem[w.s] = append(tb.cuesByStem[w.s], i)
+		}
+	}
 	for _, f := range figureKinds {
 		tb.figures = append(tb.figures, figurePattern{compilePattern(f.pattern), f.kind})
 	}
@@ -271,10 +289,22 @@ func parse(text string, now time.Time) *question {
 	}
 	// Cue words, longest phrase first at each position, the very words
 	// before other forms of them.
+	var cands []int
 	for i := range toks {
+		if toks[i].use != useNone {
+			continue
+		}
+		r, _ := firstRune(toks[i].fold)
 	cues:
 		for _, strict := range []bool{true, false} {
-			for _, c := range tb.cues {
+			by := tb.cuesByFold[toks[i].fold]
+			if !strict {
+				by = tb.cuesByStem[toks[i].stem]
+			}
+			cands = append(append(cands[:0], by...), tb.cuesByRoot[r]...)
+			slices.Sort(cands) // longest first, as in tb.cues
+			for _, ci := range cands {
+				c := &tb.cues[ci]
 				if matchAt(c.words, toks, i, strict) {
 					for k := range c.words {
 						toks[i+k].use = useCue

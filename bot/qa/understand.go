@@ -30,6 +30,9 @@ type analysis struct {
 	hard  bool
 }
 
+// understand reads a question: its numbers and cue words, the places and
+// names it gives, the figures it may ask for; then which forums it is about
+// and what it asks.
 func (e *Engine) understand(text string, now time.Time) *analysis {
 	q := parse(text, now)
 	a := &analysis{q: q}
@@ -47,9 +50,9 @@ func (e *Engine) understand(text string, now time.Time) *analysis {
 		}
 	}
 	a.unknownFigure = a.countsUnknown()
-	a.fact = a.decide()
 	a.unknowns = e.unknownNames(q)
 	a.cands = e.candidates(a)
+	a.fact = a.decide()
 	return a
 }
 
@@ -76,6 +79,8 @@ func (a *analysis) decide() Fact {
 	case howMany:
 		f = FactFigure
 	case s&sOrganizer != 0:
+		f = FactWho
+	case s&sSpoke != 0:
 		f = FactWho
 	case s&sWho != 0 && (s&sAward != 0 || awardNamed && !speakerNamed):
 		f = FactAward
@@ -242,14 +247,26 @@ func (e *Engine) candidates(a *analysis) []int {
 		return nil
 	}
 	if len(a.entities) > 0 {
+		// The forums the names point to, among those; names that point
+		// elsewhere are not about this question's forums and are dropped
+		// ("альянс" of a Kyzylorda award in a question about Zhetysu).
 		var named []int
+		kept := a.entities[:0]
 		for _, m := range a.entities {
+			in := false
 			for _, r := range e.names.entities[m.entity].refs {
-				if slices.Contains(set, r.forum) && !slices.Contains(named, r.forum) {
-					named = append(named, r.forum)
+				if slices.Contains(set, r.forum) {
+					in = true
+					if !slices.Contains(named, r.forum) {
+						named = append(named, r.forum)
+					}
 				}
 			}
+			if in {
+				kept = append(kept, m)
+			}
 		}
+		a.entities = kept
 		if len(named) > 0 {
 			slices.Sort(named)
 			return named

@@ -34,6 +34,7 @@ const (
 	sLastYear                     // last year
 	sNextYear                     // next year
 	sCity                         // which city, precisely
+	sSpoke                        // spoke, speakers
 	sForum                        // the word "forum" itself
 	sFiller                       // says nothing: "held", "there", "please"
 )
@@ -50,8 +51,8 @@ var cueWords = []struct {
 	{"қайда", sAsk | sWhere}, {"қай жерде", sAsk | sWhere}, {"қай қалада", sAsk | sWhere | sCity},
 	{"қай облыста", sAsk | sWhere}, {"қай өңірде", sAsk | sWhere}, {"орны", sPlace},
 	{"мекенжай*", sPlace}, {"өткен жері", sPlace},
-	{"кім", sAsk | sWho}, {"сөз сөйле*", sWho}, {"сөйле*", sWho}, {"баяндама*", sWho},
-	{"спикер*", sWho}, {"қатыс*", sWho}, {"жүргіз*", sWho},
+	{"кім", sAsk | sWho}, {"сөз сөйле*", sWho | sSpoke}, {"сөйле*", sWho | sSpoke}, {"баяндама*", sWho | sSpoke},
+	{"спикер*", sWho | sSpoke}, {"қатыс*", sWho}, {"жүргіз*", sWho | sSpoke},
 	{"ұйымдастыр*", sOrganizer},
 	{"жеңді", sWin}, {"жеңіп", sWin}, {"жеңіске", sWin}, {"жеңген*", sWin}, {"жеңімпаз*", sWin | sAward},
 	{"марапатталды", sWin}, {"марапаттады", sWin}, {"марапатталған*", sWin},
@@ -81,8 +82,8 @@ var cueWords = []struct {
 	{"как* област*", sAsk | sWhere}, {"как* регион*", sAsk | sWhere}, {"место", sPlace},
 	{"места", sPlace}, {"площадк*", sPlace}, {"адрес*", sPlace},
 	{"кто", sAsk | sWho}, {"кого", sAsk | sWho}, {"кому", sAsk | sWho}, {"кем", sAsk | sWho},
-	{"выступ*", sWho}, {"спикер*", sWho}, {"доклад*", sWho}, {"участвова*", sWho},
-	{"модератор*", sWho}, {"вел", sWho}, {"вела", sWho},
+	{"выступ*", sWho | sSpoke}, {"спикер*", sWho | sSpoke}, {"доклад*", sWho | sSpoke}, {"участвова*", sWho},
+	{"модератор*", sWho | sSpoke}, {"вел", sWho | sSpoke}, {"вела", sWho | sSpoke},
 	{"организовал*", sOrganizer}, {"организатор*", sOrganizer}, {"организовыва*", sOrganizer},
 	{"провел", sOrganizer}, {"провели", sOrganizer},
 	{"победи*", sWin | sAward}, {"выиграл*", sWin}, {"наградил*", sWin}, {"награжд*", sWin},
@@ -107,7 +108,8 @@ var cueWords = []struct {
 	{"следующем году", sNextYear}, {"будущем году", sNextYear},
 	{"раз", sTimes},
 	{"что", sAsk}, {"какой", sAsk}, {"который", sAsk}, {"ли", sAsk}, {"расскаж*", sAsk},
-	{"подскаж*", sAsk}, {"скаж*", sAsk},
+	{"подскаж*", sAsk}, {"скаж*", sAsk}, {"расскаж* о", sAsk | sAbout}, {"расскаж* об", sAsk | sAbout},
+	{"расскаж* про", sAsk | sAbout}, {"что известно о", sAsk | sAbout},
 	{"цифр*", sFigure}, {"статистик*", sFigure}, {"показател*", sFigure},
 
 	// English.
@@ -117,7 +119,8 @@ var cueWords = []struct {
 	{"which city", sAsk | sWhere | sCity}, {"what city", sAsk | sWhere | sCity},
 	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
 	{"who", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
-	{"spoke", sWho}, {"speak*", sWho}, {"speech*", sWho}, {"moderat*", sWho}, {"participa*", sWho},
+	{"spoke", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke},
+	{"participa*", sWho},
 	{"organized", sOrganizer}, {"organised", sOrganizer}, {"organizer*", sOrganizer},
 	{"organiser*", sOrganizer}, {"hosted", sOrganizer},
 	{"won", sWin}, {"win", sWin}, {"wins", sWin}, {"winner*", sWin | sAward}, {"honoured", sWin},
