@@ -171,11 +171,9 @@ func (h *Router) proposalCallback(ctx context.Context, req *bot.Request, a Actio
 		return h.noDraft(ctx, req, a)
 	}
 	if !isProposalVerb(a.Verb) {
-		// Another feature's button (an older message): keep the draft.
-		if err := req.Reply.Notify(ctx, req.T.T("prop_in_progress")); err != nil {
-			return err
-		}
-		return h.sendDraft(ctx, req, d, "")
+		// Another feature's button (an older message): keep the draft, and
+		// show its step below.
+		return h.sendDraft(ctx, req, d, req.T.T("prop_in_progress"))
 	}
 	return h.dialogStep(ctx, req, d, buttonEvent(a))
 }

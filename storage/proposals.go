@@ -236,7 +236,7 @@ func (s *Store) UserProposals(ctx context.Context, userID int64, offset, count i
 			Status: proposal.Status(stringValue(res[i+2])),
 			Answer: stringValue(res[i+4]),
 		}
-		p.CreatedAt = msTime(stringValue(res[i+3]))
+		p.CreatedAt = millisTime(stringValue(res[i+3]))
 		page = append(page, p)
 	}
 	return int(n), page, nil
@@ -352,9 +352,9 @@ func proposalFrom(m map[string]string) (*proposal.Proposal, error) {
 		TextKey:         m["text_key"],
 		Status:          proposal.Status(m["status"]),
 		Answer:          m["answer"],
-		AnsweredAt:      msTime(m["answered_at"]),
-		CreatedAt:       msTime(m["created_at"]),
-		UpdatedAt:       msTime(m["updated_at"]),
+		AnsweredAt:      millisTime(m["answered_at"]),
+		CreatedAt:       millisTime(m["created_at"]),
+		UpdatedAt:       millisTime(m["updated_at"]),
 		AuthorForgotten: m["forgotten_at"] != "",
 	}
 	p.Year, _ = strconv.Atoi(m["year"])
@@ -376,8 +376,8 @@ func pairs(kv []string) map[string]string {
 	return m
 }
 
-// msTime reads a time stored as Unix milliseconds; zero when absent.
-func msTime(s string) time.Time {
+// millisTime reads a time stored as Unix milliseconds; zero when absent.
+func millisTime(s string) time.Time {
 	ms, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || ms == 0 {
 		return time.Time{}

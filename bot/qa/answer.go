@@ -93,8 +93,9 @@ func (a *analysis) reply(e *Engine, lang string, now time.Time) Result {
 	return combine(res, blocks)
 }
 
-// tidy drops the second of two full stops where a date's abbreviation
-// ends a sentence: "в 2018 г.." becomes "в 2018 г.".
+// tidy drops the second of two full stops where a date's abbreviation ends
+// a sentence: "прошёл в 2018 г.." becomes "прошёл в 2018 г.". Catalog texts
+// in the sentence are quoted or in parentheses, so it never touches them.
 func tidy(s string) string {
 	if !strings.Contains(s, "..") {
 		return s
@@ -120,7 +121,7 @@ func combine(res Result, blocks []block) Result {
 			known++
 		}
 	}
-	res.Text = tidy(strings.Join(texts, "\n\n"))
+	res.Text = strings.Join(texts, "\n\n")
 	switch {
 	case known == 0:
 		res.Kind = Unknown
@@ -245,7 +246,7 @@ func (w *writer) heldSentence(f *catalog.Forum) string {
 	case f.Upcoming(w.now):
 		key = "qa_held_future"
 	}
-	s := w.t.T(key, "Forum", w.forumName(f), "When", when, "Where", where)
+	s := tidy(w.t.T(key, "Forum", w.forumName(f), "When", when, "Where", where))
 	if f.City.IsZero() {
 		if v := f.Venue.In(w.lang); v != "" {
 			s += " " + w.t.T("qa_place_nocity", "Place", w.join(esc(v), w.regionName(f)))
@@ -629,7 +630,7 @@ func (w *writer) nextOrLast(a *analysis, res Result, forums []*catalog.Forum) Re
 		}
 		res.Kind = Answered
 		res.Forums = []*catalog.Forum{f}
-		res.Text = tidy(w.t.T(key) + " " + w.heldSentence(f))
+		res.Text = w.t.T(key) + " " + w.heldSentence(f)
 		if a.last {
 			res.Text += w.undatedNote(forums)
 		}
@@ -644,7 +645,7 @@ func (w *writer) nextOrLast(a *analysis, res Result, forums []*catalog.Forum) Re
 	last := *a
 	last.next, last.last = false, true
 	if f, ok := w.pick(&last, forums); ok {
-		res.Text = tidy(res.Text + " " + w.t.T("qa_last_known") + " " + w.heldSentence(f))
+		res.Text += " " + w.t.T("qa_last_known") + " " + w.heldSentence(f)
 		res.Forums = []*catalog.Forum{f}
 	}
 	return res
