@@ -35,5 +35,10 @@ func (s *Store) ForgetUser(ctx context.Context, userID, chatID int64, now time.T
 	if err != nil {
 		return 0, fmt.Errorf("storage: forget user %d: %w", userID, err)
 	}
+	// The chat's subscription (topics, region, index entries) goes too; it
+	// has a script of its own, which removes it idempotently.
+	if _, err := s.Unsubscribe(ctx, chatID); err != nil {
+		return n, fmt.Errorf("storage: forget user %d: %w", userID, err)
+	}
 	return n, nil
 }

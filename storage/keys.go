@@ -16,7 +16,60 @@ import "strconv"
 //	                              dialog  name of the active dialog step, kept so
 //	                                      that Begin can tell a dialog expired
 //	<p>chats                    set of chat ids that ever wrote to the bot
-//	<p>subscribers:news         set of chat ids subscribed to news of forums
+//	<p>subscribers:news         set of chat ids subscribed to announcements
+//	                              (the organizers' broadcasts)
+//
+// Subscriptions and broadcasts (subscribers.go, broadcast.go, schedule.go;
+// the scripts lua/broadcast_*.lua and lua/schedule_*.lua). The scripts build
+// the keys of a chat, an instance or a job from the prefix and an id, in the
+// shapes below; a test holds them together with the builders.
+//
+//	<p>subscriber:<chat_id>     hash, no TTL: lang region ann(0/1) awd(0/1)
+//	                              forums("id,id") active(0/1) group(0/1)
+//	                              since inactive_at (ms) migrated_from
+//	<p>subscribers:all          set: chats with any subscription
+//	<p>subscribers:awards       set: chats subscribed to award announcements
+//	<p>subscribers:forum:<id>   set: chats subscribed to a forum's reminders
+//	<p>subscribers:region:<code> set: subscribers who chose a region
+//	<p>subscribers:inactive     set: subscribers who blocked the bot (or
+//	                              removed it from the group); skipped until
+//	                              they come back
+//	<p>bc:seq                   int: the last broadcast job id
+//	<p>bc:<id>                  hash: a broadcast job: state (preparing,
+//	                              running, paused, done, cancelled) kind
+//	                              (copy, text) aud owner ochat olang notify
+//	                              title copy:<lang> ("chat:msg") text:<lang>
+//	                              origin total sent blocked failed created
+//	                              started finished (ms) pmsg (progress
+//	                              message) reason rdetail streak_d streak_n
+//	<p>bc:<id>:pending          list of "chat:lang": recipients not sent yet
+//	<p>bc:<id>:retry            zset "chat:lang" -> not before (µs)
+//	<p>bc:<id>:inflight         zset "chat:lang" -> slot (µs): handed to a process
+//	<p>bc:<id>:rcpt             hash chat -> state: p pending, i:<inst>:<n> in
+//	                              flight, r<n> to retry (n attempts spent), s
+//	                              sent, b blocked, f failed, m migrated
+//	<p>bc:<id>:errors           hash error description -> count
+//	<p>bc:<id>:src              set: recipients named at creation (organizers)
+//	<p>bc:<id>:progress         string, PX: who edits the progress message now
+//	<p>bc:<id>:fill             string, PX: who fixes the recipients now
+//	<p>bc:active                zset id -> id: jobs preparing, running or paused
+//	<p>bc:all                   zset id -> id: every job, for the organizers' list
+//	<p>bc:origin:<origin>       string: the job made for a schedule's slot, an
+//	                              award or a reminder (made once)
+//	<p>bc:rate                  string, PX: the next free global send slot (µs)
+//	<p>bc:pause                 string, PX: Telegram's flood control holds every
+//	                              sender until then (µs)
+//	<p>bc:engine:<instance>     string, PX: a sending process's heartbeat
+//	<p>rl:chat:<chat_id>        string, PX: the next instant the chat may get a
+//	                              message (µs)
+//	<p>rl:group:<chat_id>       list, PX: slots (µs) of the group's last minute
+//	<p>sched:seq                int: the last schedule id
+//	<p>sched:all                set of schedule ids
+//	<p>sched:<id>               hash: kind spec from state (active, paused,
+//	                              done) owner ochat olang title payload (JSON)
+//	                              created last (the last slot claimed, unix s)
+//	                              fired skipped last_skipped last_fired
+//	                              next_idx (award series) last_job
 //	<p>catalog                  string: the catalog as JSON
 //	<p>catalog:version          int, bumped by every catalog write
 //
@@ -104,3 +157,59 @@ func (k keys) userProposals(userID int64) string { return k.user(userID) + ":pro
 func (k keys) userProposalKeys(userID int64) string { return k.user(userID) + ":proposal_keys" }
 
 func (k keys) consent(userID int64) string { return k.user(userID) + ":consent" }
+
+// Subscriptions, broadcasts and schedules.
+
+func (k keys) subscriber(chatID int64) string {
+	return k.prefix + "subscriber:" + strconv.FormatInt(chatID, 10)
+}
+
+func (k keys) subscribersAll() string { return k.prefix + "subscribers:all" }
+
+func (k keys) subscribersAwards() string { return k.prefix + "subscribers:awards" }
+
+func (k keys) subscribersForum(forumID string) string {
+	return k.prefix + "subscribers:forum:" + forumID
+}
+
+func (k keys) subscribersRegion(code string) string {
+	return k.prefix + "subscribers:region:" + code
+}
+
+func (k keys) subscribersInactive() string { return k.prefix + "subscribers:inactive" }
+
+func (k keys) broadcastSeq() string { return k.prefix + "bc:seq" }
+
+func (k keys) broadcast(id int64) string {
+	return k.prefix + "bc:" + strconv.FormatInt(id, 10)
+}
+
+// broadcastPart is one of a job's keys: pending, retry, inflight, rcpt,
+// errors, src, progress, fill.
+func (k keys) broadcastPart(id int64, part string) string { return k.broadcast(id) + ":" + part }
+
+func (k keys) broadcastsActive() string { return k.prefix + "bc:active" }
+
+func (k keys) broadcastsAll() string { return k.prefix + "bc:all" }
+
+func (k keys) broadcastOrigin(origin string) string { return k.prefix + "bc:origin:" + origin }
+
+func (k keys) broadcastRate() string { return k.prefix + "bc:rate" }
+
+func (k keys) broadcastPause() string { return k.prefix + "bc:pause" }
+
+func (k keys) engine(instance string) string { return k.prefix + "bc:engine:" + instance }
+
+func (k keys) chatRate(chatID int64) string {
+	return k.prefix + "rl:chat:" + strconv.FormatInt(chatID, 10)
+}
+
+func (k keys) groupRate(chatID int64) string {
+	return k.prefix + "rl:group:" + strconv.FormatInt(chatID, 10)
+}
+
+func (k keys) scheduleSeq() string { return k.prefix + "sched:seq" }
+
+func (k keys) schedulesAll() string { return k.prefix + "sched:all" }
+
+func (k keys) schedule(id string) string { return k.prefix + "sched:" + id }
