@@ -67,7 +67,7 @@ func TestQuestionsRussian(t *testing.T) {
 	h.api.SendText(u, "Тараз?")
 	h.waitAfter(u.ID, mk, "По запросу «Тараз?»")
 	msgs := h.api.Chat(u.ID)
-	if note := msgs[len(msgs)-2].Plain; !strings.Contains(note, "Я понял: место: Тараз") {
+	if note := msgs[len(msgs)-2].Plain; !strings.Contains(note, "Что я понял из вопроса — место: Тараз.") {
 		t.Errorf("before the search results: %q", note)
 	}
 
