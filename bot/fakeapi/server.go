@@ -162,6 +162,7 @@ type Server struct {
 	webhook   webhookState
 
 	faults     []*Fault
+	limits429  *limiter // Telegram's flood control (SetRateLimits), nil when off
 	maxCalls   int
 	calls      []Call
 	callsBase  int // calls dropped by MaxCalls before calls[0]
@@ -344,6 +345,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.finish(w, call, faultError(f), nil)
 			return
 		}
+	}
+
+	if aerr := s.rateLimit(call.Method, cc); aerr != nil {
+		s.finish(w, call, aerr, nil)
+		return
 	}
 
 	if !modelled {
