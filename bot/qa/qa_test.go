@@ -276,3 +276,26 @@ func TestCityInIsValidated(t *testing.T) {
 		t.Errorf("city_in not decoded: %v %+v", err, c)
 	}
 }
+
+// FuzzAnswer: any text gets a reply without panicking; a reply that answers
+// names its forums, and its HTML carries no markup of its own, the user's
+// words and the catalog's texts escaped.
+func FuzzAnswer(f *testing.F) {
+	for _, q := range loadEvalSet(f).Questions {
+		f.Add(q.Q, q.Lang)
+	}
+	f.Add("Когда был форум «<b>&amp;» в <Таразе>?", "ru")
+	f.Add("Who won the \"<i>\" contest?", "en")
+	b := withForums(pavlodar)
+	e := New(b, catalog.NewIndex(b))
+	now := day(f, "2026-11-21")
+	f.Fuzz(func(t *testing.T, q, lang string) {
+		r := e.Answer(q, lang, now)
+		if answers(r) && (r.Text == "" || len(r.Forums) == 0) {
+			t.Errorf("%q: %s with text %q and %d forums", q, r.Kind, r.Text, len(r.Forums))
+		}
+		if strings.ContainsAny(r.Text, "<>") || strings.Contains(strings.ReplaceAll(r.Text, "&amp;", ""), "& ") {
+			t.Errorf("%q: markup or a bare & in %q", q, r.Text)
+		}
+	})
+}
