@@ -92,7 +92,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	pipeline := &bot.Pipeline{
 		Store:       a.Store,
-		Handler:     &handlers.Router{Store: a.Store, Log: log},
+		Handler:     &handlers.Router{Store: a.Store, Log: log, ProposalLimit: cfg.ProposalLimit},
 		Catalogs:    bot.NewCatalogs(a.Store),
 		Log:         log,
 		DefaultLang: cfg.DefaultLang,
@@ -202,7 +202,10 @@ func (a *App) close() {
 }
 
 // commandNames are the commands shown in Telegram's menu, in order.
-var commandNames = []string{"start", "upcoming", "past", "search", "awards", "subscribe", "unsubscribe", "lang", "help"}
+var commandNames = []string{
+	"start", "upcoming", "past", "search", "awards", "propose", "myproposals",
+	"subscribe", "unsubscribe", "lang", "privacy", "forgetme", "cancel", "help",
+}
 
 // SetCommands publishes the command list in every language (and in the
 // default language for everyone else). A failure is logged, not fatal:
