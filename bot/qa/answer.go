@@ -54,6 +54,12 @@ func (a *analysis) reply(e *Engine, lang string, now time.Time) Result {
 			key = "qa_next_none"
 		}
 		res.Text = w.t.T(key, "Filter", w.filter(a))
+		// Forums that fit but for a year, which they have no known one
+		// of: they may have been held then.
+		if undated := e.undatedOtherwise(a); len(undated) > 0 {
+			res.Text += w.undatedNote(undated)
+			res.Forums = undated
+		}
 		return res
 	case a.fact == FactNone:
 		res.Kind = NotUnderstood
@@ -266,6 +272,14 @@ func (w *writer) held(a *analysis, f *catalog.Forum) block {
 		if f.Days > 1 {
 			b.text += " " + w.t.T("qa_known_days", "Days", esc(w.t.N("days", f.Days)))
 		}
+	case a.fact == FactWhen && a.q.sig&sDay != 0 && f.Start.Precision != catalog.PrecisionDay:
+		// The day is asked, the catalog knows the month or the year.
+		b.known = false
+		when, where := " "+forumWhen(w.t, f), w.wherePhrase(f)
+		if where != "" {
+			where = " " + where
+		}
+		b.text = tidy(w.t.T("qa_day_unknown", "Forum", name, "When", when, "Where", where))
 	case a.fact == FactWhere && f.City.IsZero() && f.Venue.IsZero():
 		b.known = false
 		b.text = w.t.T("qa_place_unknown", "Forum", name, "Region", w.regionName(f))
@@ -649,6 +663,23 @@ func (w *writer) nextOrLast(a *analysis, res Result, forums []*catalog.Forum) Re
 		res.Forums = []*catalog.Forum{f}
 	}
 	return res
+}
+
+// undatedOtherwise returns, when the question names years, the forums
+// with no known date that fit the rest of it.
+func (e *Engine) undatedOtherwise(a *analysis) []*catalog.Forum {
+	if len(a.q.years) == 0 {
+		return nil
+	}
+	rest := *a
+	rest.q = &question{ordinal: a.q.ordinal}
+	var out []*catalog.Forum
+	for i, f := range e.forums {
+		if !f.Start.Known() && e.inFilters(&rest, i, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // undatedNote says how many of forums have no known date and so could not

@@ -34,6 +34,7 @@ const (
 	sLastYear                     // last year
 	sNextYear                     // next year
 	sCity                         // which city, precisely
+	sDay                          // which day, precisely
 	sSpoke                        // spoke, speakers
 	sForum                        // the word "forum" itself
 	sFiller                       // says nothing: "held", "there", "please"
@@ -45,9 +46,10 @@ var cueWords = []struct {
 	sig     signal
 }{
 	// Kazakh.
-	{"қашан", sAsk | sWhen}, {"қай кезде", sAsk | sWhen}, {"қай күні", sAsk | sWhen},
-	{"қай жылы", sAsk | sWhen}, {"қай айда", sAsk | sWhen}, {"нешесінде", sAsk | sWhen},
-	{"қай уақытта", sAsk | sWhen}, {"күні", sDate}, {"уақыты", sDate}, {"мерзімі", sDate},
+	{"қашан", sAsk | sWhen}, {"қай кезде", sAsk | sWhen}, {"қай күні", sAsk | sWhen | sDay},
+	{"қай жылы", sAsk | sWhen}, {"қай айда", sAsk | sWhen}, {"нешесінде", sAsk | sWhen | sDay},
+	{"қай уақытта", sAsk | sWhen}, {"күні", sDate | sDay}, {"уақыты", sDate}, {"мерзімі", sDate},
+	{"нақты күні", sDate | sDay},
 	{"қайда", sAsk | sWhere}, {"қай жерде", sAsk | sWhere}, {"қай қалада", sAsk | sWhere | sCity},
 	{"қай облыста", sAsk | sWhere}, {"қай өңірде", sAsk | sWhere}, {"орны", sPlace},
 	{"мекенжай*", sPlace}, {"өткен жері", sPlace},
@@ -75,8 +77,9 @@ var cueWords = []struct {
 	{"цифр*", sFigure}, {"көрсеткіш*", sFigure}, {"дерек*", sFigure},
 
 	// Russian.
-	{"когда", sAsk | sWhen}, {"какого числа", sAsk | sWhen}, {"как* год*", sAsk | sWhen},
-	{"как* дат*", sAsk | sWhen}, {"дата", sDate}, {"даты", sDate}, {"дату", sDate},
+	{"когда", sAsk | sWhen}, {"какого числа", sAsk | sWhen | sDay}, {"как* год*", sAsk | sWhen},
+	{"как* дат*", sAsk | sWhen | sDay}, {"дата", sDate | sDay}, {"даты", sDate | sDay}, {"дату", sDate | sDay},
+	{"точн* дат*", sDate | sDay},
 	{"сроки", sDate},
 	{"где", sAsk | sWhere}, {"куда", sAsk | sWhere}, {"как* город*", sAsk | sWhere | sCity},
 	{"как* област*", sAsk | sWhere}, {"как* регион*", sAsk | sWhere}, {"место", sPlace},
@@ -113,8 +116,9 @@ var cueWords = []struct {
 	{"цифр*", sFigure}, {"статистик*", sFigure}, {"показател*", sFigure},
 
 	// English.
-	{"when", sAsk | sWhen}, {"what date", sAsk | sWhen}, {"what year", sAsk | sWhen},
-	{"which year", sAsk | sWhen}, {"what day", sAsk | sWhen}, {"date", sDate}, {"dates", sDate},
+	{"when", sAsk | sWhen}, {"what date", sAsk | sWhen | sDay}, {"what year", sAsk | sWhen},
+	{"which year", sAsk | sWhen}, {"what day", sAsk | sWhen | sDay}, {"which day", sAsk | sWhen | sDay},
+	{"date", sDate | sDay}, {"dates", sDate | sDay}, {"exact date", sDate | sDay},
 	{"where", sAsk | sWhere},
 	{"which city", sAsk | sWhere | sCity}, {"what city", sAsk | sWhere | sCity},
 	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
