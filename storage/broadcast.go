@@ -373,6 +373,8 @@ type Claimed struct {
 	ChatID int64
 	Lang   string
 	Slot   time.Time
+	// Attempts is how many sends failed with a transient error before.
+	Attempts int
 }
 
 // Claim is what ClaimRecipients handed out: recipients, or why none.
@@ -408,9 +410,10 @@ func (s *Store) ClaimRecipients(ctx context.Context, id int64, p ClaimParams) (C
 	case "wait":
 		c.Wait = time.Duration(atoi64(res[1])) * time.Microsecond
 	case "ok":
-		for i := 1; i+1 < len(res); i += 2 {
+		for i := 1; i+2 < len(res); i += 3 {
 			chat, lang, _ := strings.Cut(res[i], ":")
-			c.Recipients = append(c.Recipients, Claimed{Entry: res[i], ChatID: atoi64(chat), Lang: lang, Slot: time.UnixMicro(atoi64(res[i+1]))})
+			c.Recipients = append(c.Recipients, Claimed{Entry: res[i], ChatID: atoi64(chat), Lang: lang,
+				Slot: time.UnixMicro(atoi64(res[i+1])), Attempts: int(atoi64(res[i+2]))})
 		}
 	}
 	return c, nil

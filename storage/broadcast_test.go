@@ -364,7 +364,7 @@ func TestOutcomesCountersPauseAndFinish(t *testing.T) {
 	e[6], e[-1007] = got[6], got[-1007]
 	finish(6, Outcome{Kind: OutcomeRetry, Detail: "502", NotBefore: bcNow})
 	c, _ = s.ClaimRecipients(ctx, id, claimParams("A", bcNow.Add(4*time.Second)))
-	if len(c.Recipients) != 1 {
+	if len(c.Recipients) != 1 || c.Recipients[0].Attempts != 2 {
 		t.Fatalf("third attempt: %+v", c.Recipients)
 	}
 	if p := finish(6, Outcome{Kind: OutcomeRetry, Detail: "502", NotBefore: bcNow}); p.Failed != 4 {

@@ -17,7 +17,7 @@
 -- ARGV[6] instance id  ARGV[7] chat gap (µs)  ARGV[8] group window (µs)
 -- ARGV[9] group limit
 --
--- Returns {'ok', entry, slot, entry, slot, ...}, {'pause', until µs} while
+-- Returns {'ok', entry, slot, attempts spent, entry, slot, attempts, ...}, {'pause', until µs} while
 -- Telegram's flood control holds, {'wait', µs} when the slots up to the
 -- horizon are taken, or {'state', state} when the job is not running.
 
@@ -79,6 +79,7 @@ while n < max and tat <= horizon and tries < 2 * max do
     end
     out[#out + 1] = entry
     out[#out + 1] = int(tat)
+    out[#out + 1] = attempts
     n = n + 1
     tat = tat + interval
   end
