@@ -61,6 +61,13 @@ func (a *analysis) reply(e *Engine, lang string, now time.Time) Result {
 			res.Forums = undated
 		}
 		return res
+	case a.q.sig&sNoData != 0:
+		res.Kind = Unknown
+		res.Text = w.t.T("qa_no_data", "Filter", w.filter(a))
+		if forums := e.sorted(a.cands); len(forums) <= maxAnswered {
+			res.Forums = forums
+		}
+		return res
 	case a.fact == FactNone:
 		res.Kind = NotUnderstood
 		return res

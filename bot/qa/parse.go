@@ -273,8 +273,10 @@ func parse(text string, now time.Time) *question {
 				q.ordinal, t.use = n, useNumber
 			}
 		default:
+			// An ordinal in words counts before "forum" only: "восьмой
+			// форум", but not "в первые годы".
 			n, ok := tb.ordinals[t.stem]
-			if !ok {
+			if !ok || !forumWithin(toks, i+1, 3) {
 				continue
 			}
 			t.use = useNumber
@@ -379,6 +381,17 @@ func (q *question) countsForums() bool {
 func (q *question) hasStem(stem string) bool {
 	for i := range q.toks {
 		if q.toks[i].stem == stem {
+			return true
+		}
+	}
+	return false
+}
+
+// forumWithin reports whether one of the n words from toks[i] on is a form
+// of "forum".
+func forumWithin(toks []token, i, n int) bool {
+	for k := i; k < len(toks) && k < i+n; k++ {
+		if strings.HasPrefix(toks[k].fold, "форум") {
 			return true
 		}
 	}

@@ -36,6 +36,7 @@ const (
 	sCity                         // which city, precisely
 	sDay                          // which day, precisely
 	sSpoke                        // spoke, speakers
+	sNoData                       // what no catalog holds: sponsors, prices, contacts
 	sForum                        // the word "forum" itself
 	sFiller                       // says nothing: "held", "there", "please"
 )
@@ -64,7 +65,7 @@ var cueWords = []struct {
 	{"не туралы", sAsk | sAbout}, {"туралы", sAbout}, {"тақырыб*", sAbout}, {"талқыла*", sAbout},
 	{"мақсат*", sAbout}, {"арнал*", sAbout}, {"күн тәртібі*", sAbout}, {"не айтылды", sAsk | sAbout},
 	{"не айтты", sAsk | sAbout}, {"не деді", sAsk | sAbout}, {"айтты", sAbout}, {"деді", sAbout},
-	{"қабылда*", sOutcome}, {"нәтиже*", sOutcome}, {"қорытынды*", sOutcome}, {"шешім*", sOutcome},
+	{"қабылда*", sOutcome}, {"нәтиже*", sOutcome}, {"жетістік*", sOutcome}, {"қорытынды*", sOutcome}, {"шешім*", sOutcome},
 	{"қол қой*", sOutcome}, {"меморандум*", sOutcome}, {"үндеу*", sOutcome},
 	{"келесі*", sNext}, {"алдағы", sNext}, {"болатын", sNext}, {"өтетін", sNext}, {"өтеді", sNext},
 	{"болады", sNext}, {"жоспарлан*", sNext},
@@ -100,7 +101,7 @@ var cueWords = []struct {
 	{"цели", sAbout}, {"повестк*", sAbout}, {"говорил*", sAbout}, {"сказал*", sAbout},
 	{"заявил*", sAbout}, {"рассказал*", sAbout},
 	{"принял*", sOutcome}, {"приняли", sOutcome}, {"принят*", sOutcome}, {"итог*", sOutcome},
-	{"результат*", sOutcome}, {"решени*", sOutcome}, {"подписа*", sOutcome},
+	{"результат*", sOutcome}, {"решени*", sOutcome}, {"подписа*", sOutcome}, {"достиг*", sOutcome},
 	{"меморандум*", sOutcome}, {"обращени*", sOutcome}, {"резолюци*", sOutcome},
 	{"чем закончил*", sAsk | sOutcome}, {"примут", sOutcome}, {"примет", sOutcome},
 	{"следующ*", sNext}, {"ближайш*", sNext}, {"предстоящ*", sNext}, {"будущ*", sNext},
@@ -135,7 +136,7 @@ var cueWords = []struct {
 	{"about", sAbout}, {"theme*", sAbout}, {"topic*", sAbout}, {"discuss*", sAbout},
 	{"agenda", sAbout}, {"focus*", sAbout}, {"aim*", sAbout}, {"purpose", sAbout},
 	{"dedicated", sAbout}, {"say", sAbout}, {"said", sAbout}, {"talk*", sAbout},
-	{"adopt*", sOutcome}, {"outcome*", sOutcome}, {"result*", sOutcome}, {"resolution*", sOutcome},
+	{"adopt*", sOutcome}, {"achiev*", sOutcome}, {"outcome*", sOutcome}, {"result*", sOutcome}, {"resolution*", sOutcome},
 	{"signed", sOutcome}, {"decid*", sOutcome}, {"decision*", sOutcome}, {"memorandum*", sOutcome},
 	{"appeal", sOutcome},
 	{"next", sNext}, {"upcoming", sNext}, {"coming", sNext}, {"future", sNext}, {"will", sNext},
@@ -147,6 +148,13 @@ var cueWords = []struct {
 	{"is there", sAsk}, {"are there", sAsk}, {"was there", sAsk}, {"tell", sAsk},
 	{"do you know", sAsk},
 	{"figure*", sFigure}, {"statistic*", sFigure}, {"numbers", sFigure},
+
+	// What a catalog never holds.
+	{"демеуші*", sNoData}, {"бағасы", sNoData}, {"құны", sNoData}, {"байланыс телефон*", sNoData},
+	{"спонсир*", sNoData}, {"спонсор*", sNoData}, {"стоимост*", sNoData}, {"стоил*", sNoData},
+	{"стоит", sNoData}, {"цена", sNoData}, {"цену", sNoData}, {"телефон*", sNoData},
+	{"sponsor*", sNoData}, {"cost*", sNoData}, {"price*", sNoData}, {"fee*", sNoData},
+	{"phone*", sNoData}, {"contact*", sNoData},
 
 	// The forum itself, in any form ("форумда", "форумов", "forums").
 	{"форум*", sForum}, {"жиын*", sForum},
