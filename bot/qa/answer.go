@@ -87,11 +87,27 @@ func (a *analysis) reply(e *Engine, lang string, now time.Time) Result {
 		}
 		forums = []*catalog.Forum{f}
 	}
-	// Of several forums, the ones that hold the fact asked for.
+	// Of several forums, the ones that hold the fact asked for; of a
+	// figure, those whose figures fit the question best.
 	if len(forums) > 1 {
 		if with := slices.DeleteFunc(slices.Clone(forums), func(f *catalog.Forum) bool { return !w.holds(a, f) }); len(with) > 0 {
 			forums = with
 		}
+	}
+	if len(forums) > 1 && a.fact == FactFigure {
+		best := 0
+		fits := make([]int, len(forums))
+		for i, f := range forums {
+			_, fits[i] = w.figures(a, f)
+			best = max(best, fits[i])
+		}
+		var top []*catalog.Forum
+		for i, f := range forums {
+			if fits[i] == best {
+				top = append(top, f)
+			}
+		}
+		forums = top
 	}
 	if len(forums) > maxAnswered {
 		res.Kind = Ambiguous
@@ -180,11 +196,12 @@ func (w *writer) holds(a *analysis, f *catalog.Forum) bool {
 		if a.q.sig&sOrganizer != 0 {
 			return len(f.Organizers) > 0
 		}
-		return len(f.Speakers) > 0
+		return len(w.speakers(a, f)) > 0
 	case FactAward:
 		return len(f.Awards) > 0
 	case FactFigure:
-		return len(w.figures(a, f)) > 0
+		gs, _ := w.figures(a, f)
+		return len(gs) > 0
 	case FactAbout:
 		return !f.Theme.IsZero() || len(f.Agenda) > 0 || !f.Summary.IsZero()
 	case FactOutcome:
@@ -357,14 +374,48 @@ func (w *writer) who(a *analysis, f *catalog.Forum) block {
 		}
 		return block{known: true, forum: f, text: bullets(w.t.T("qa_organizers", "Forum", name), items)}
 	}
-	if len(f.Speakers) == 0 {
+	speakers := w.speakers(a, f)
+	switch {
+	case len(speakers) == 0 && a.q.sig&sModerator != 0:
+		return block{forum: f, text: w.t.T("qa_moderator_unknown", "Forum", name)}
+	case len(speakers) == 0:
 		return block{forum: f, text: w.t.T("qa_speakers_unknown", "Forum", name)}
 	}
 	var items []string
-	for _, p := range f.Speakers {
+	for _, i := range speakers {
+		p := f.Speakers[i]
 		items = append(items, esc(p.Name.In(w.lang))+w.paren(p.Role))
 	}
 	return block{known: true, forum: f, text: bullets(w.t.T("qa_speakers", "Forum", name), items)}
+}
+
+// speakers returns the indices of f's speakers the question asks about:
+// the moderator when it asks who moderated; those whose role has a word of
+// the question ("из акимата": a deputy akim) when some has; else all.
+func (w *writer) speakers(a *analysis, f *catalog.Forum) []int {
+	tb := compiled()
+	var all, moderators, named []int
+	for i, p := range f.Speakers {
+		all = append(all, i)
+		for _, s := range p.Role.All() {
+			for _, tok := range catalog.Tokens(s) {
+				stem := catalog.Stem(tok)
+				if isGeneric(tb.modRoles, tok, stem) && !slices.Contains(moderators, i) {
+					moderators = append(moderators, i)
+				}
+				if a.q.roleWord(stem) && !slices.Contains(named, i) {
+					named = append(named, i)
+				}
+			}
+		}
+	}
+	switch {
+	case a.q.sig&sModerator != 0:
+		return moderators
+	case len(named) > 0:
+		return named
+	}
+	return all
 }
 
 // paren is " (text)", escaped, or "" for an empty text.
@@ -468,15 +519,17 @@ func (w *writer) awardLine(aw catalog.Award, withContest bool) string {
 // figures returns the indices of f's figures the question asks for: of
 // the kinds it names ("NGOs", "funding") or whose labels share its other
 // words ("delegates"), those that fit best; all of them when it asks for
-// figures in general and names none.
-func (w *writer) figures(a *analysis, f *catalog.Forum) []int {
+// figures in general and names none. fit is how well they fit, to compare
+// forums.
+func (w *writer) figures(a *analysis, f *catalog.Forum) (out []int, fit int) {
 	if a.unknownFigure {
-		return nil
+		return nil, 0
 	}
 	fi := w.e.index(f)
 	score := func(gi int) int {
 		r := ref{fi, gi}
-		n := a.labelHits[r] + a.cueHits[r]
+		// The question's own words in a label count most.
+		n := 3*a.labelHits[r] + a.cueHits[r]
 		if slices.Contains(a.q.kinds, f.Figures[gi].Kind) {
 			n += 2 + a.kindHits[r]
 		} else if n > 0 {
@@ -484,26 +537,24 @@ func (w *writer) figures(a *analysis, f *catalog.Forum) []int {
 		}
 		return n
 	}
-	best := 0
 	for gi := range f.Figures {
-		best = max(best, score(gi))
+		fit = max(fit, score(gi))
 	}
-	var out []int
 	for gi := range f.Figures {
 		switch {
-		case best > 0 && score(gi) == best:
+		case fit > 0 && score(gi) == fit:
 			out = append(out, gi)
-		case best == 0 && len(a.q.kinds) == 0 && len(a.labelHits) == 0 && a.q.sig&sFigure != 0:
+		case fit == 0 && len(a.q.kinds) == 0 && len(a.labelHits) == 0 && a.q.sig&sFigure != 0:
 			out = append(out, gi)
 		}
 	}
-	return out
+	return out, fit
 }
 
 // figureBlock answers with the figures the question asks for.
 func (w *writer) figureBlock(a *analysis, f *catalog.Forum) block {
 	name := w.forumName(f)
-	gs := w.figures(a, f)
+	gs, _ := w.figures(a, f)
 	if len(gs) == 0 {
 		return block{forum: f, text: w.t.T("qa_figure_unknown", "Forum", name)}
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/forumbot/forumbot/bot/catalog"
 )
@@ -124,6 +125,7 @@ type tables struct {
 	generic    [][]patWord // genericNameWords, one word each
 	placeGen   [][]patWord
 	ordinals   map[string]int // stem of an ordinal word -> its value
+	modRoles   [][]patWord    // moderatorRoles
 	tens       map[string]int
 	suffixes   map[string]bool
 }
@@ -152,6 +154,9 @@ var compiled = sync.OnceValue(func() *tables {
 		for _, w := range compilePattern(g) {
 			tb.generic = append(tb.generic, []patWord{w})
 		}
+	}
+	for _, m := range moderatorRoles {
+		tb.modRoles = append(tb.modRoles, compilePattern(m))
 	}
 	for _, g := range placeGenericWords {
 		tb.placeGen = append(tb.placeGen, compilePattern(g))
@@ -392,6 +397,21 @@ func (q *question) hasStem(stem string) bool {
 func forumWithin(toks []token, i, n int) bool {
 	for k := i; k < len(toks) && k < i+n; k++ {
 		if strings.HasPrefix(toks[k].fold, "форум") {
+			return true
+		}
+	}
+	return false
+}
+
+// roleWord reports whether a word of the question that nothing else took
+// has the stem of a speaker's role word, or starts with it ("акимата" and
+// "аким").
+func (q *question) roleWord(roleStem string) bool {
+	if utf8.RuneCountInString(roleStem) < prefixMinRunes {
+		return false
+	}
+	for i := range q.toks {
+		if t := &q.toks[i]; t.use == useNone && strings.HasPrefix(t.stem, roleStem) {
 			return true
 		}
 	}

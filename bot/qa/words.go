@@ -36,6 +36,7 @@ const (
 	sCity                         // which city, precisely
 	sDay                          // which day, precisely
 	sSpoke                        // spoke, speakers
+	sModerator                    // who moderated
 	sNoData                       // what no catalog holds: sponsors, prices, contacts
 	sForum                        // the word "forum" itself
 	sFiller                       // says nothing: "held", "there", "please"
@@ -55,7 +56,7 @@ var cueWords = []struct {
 	{"қай облыста", sAsk | sWhere}, {"қай өңірде", sAsk | sWhere}, {"орны", sPlace},
 	{"мекенжай*", sPlace}, {"өткен жері", sPlace},
 	{"кім", sAsk | sWho}, {"сөз сөйле*", sWho | sSpoke}, {"сөйле*", sWho | sSpoke}, {"баяндама*", sWho | sSpoke},
-	{"спикер*", sWho | sSpoke}, {"қатыс*", sWho}, {"жүргіз*", sWho | sSpoke},
+	{"спикер*", sWho | sSpoke}, {"қатыс*", sWho}, {"жүргіз*", sWho | sSpoke | sModerator},
 	{"ұйымдастыр*", sOrganizer},
 	{"жеңді", sWin}, {"жеңіп", sWin}, {"жеңіске", sWin}, {"жеңген*", sWin}, {"жеңімпаз*", sWin | sAward},
 	{"марапатталды", sWin}, {"марапаттады", sWin}, {"марапатталған*", sWin},
@@ -87,7 +88,8 @@ var cueWords = []struct {
 	{"места", sPlace}, {"площадк*", sPlace}, {"адрес*", sPlace},
 	{"кто", sAsk | sWho}, {"кого", sAsk | sWho}, {"кому", sAsk | sWho}, {"кем", sAsk | sWho},
 	{"выступ*", sWho | sSpoke}, {"спикер*", sWho | sSpoke}, {"доклад*", sWho | sSpoke}, {"участвова*", sWho},
-	{"модератор*", sWho | sSpoke}, {"вел", sWho | sSpoke}, {"вела", sWho | sSpoke},
+	{"модератор*", sWho | sSpoke | sModerator}, {"вел", sWho | sSpoke | sModerator},
+	{"вела", sWho | sSpoke | sModerator},
 	{"организовал*", sOrganizer}, {"организатор*", sOrganizer}, {"организовыва*", sOrganizer},
 	{"провел", sOrganizer}, {"провели", sOrganizer},
 	{"победи*", sWin | sAward}, {"выиграл*", sWin}, {"наградил*", sWin}, {"награжд*", sWin},
@@ -124,7 +126,7 @@ var cueWords = []struct {
 	{"which city", sAsk | sWhere | sCity}, {"what city", sAsk | sWhere | sCity},
 	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
 	{"who", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
-	{"spoke", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke},
+	{"spoke", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke | sModerator},
 	{"participa*", sWho},
 	{"organized", sOrganizer}, {"organised", sOrganizer}, {"organizer*", sOrganizer},
 	{"organiser*", sOrganizer}, {"hosted", sOrganizer},
@@ -187,6 +189,10 @@ var cueWords = []struct {
 	{"форум* неправительствен* организац*", sForum},
 	{"үкіметтік емес ұйымдар* форум*", sForum},
 }
+
+// moderatorRoles are the words a speaker's role has when the speaker
+// moderated the forum.
+var moderatorRoles = []string{"модератор*", "moderator*", "жүргізуші*"}
 
 // figureKinds are the words that ask for each kind of catalog.Figure.
 var figureKinds = []struct {
