@@ -800,3 +800,34 @@ func TestRapidMessagesEndAsIfSentOneByOne(t *testing.T) {
 		t.Errorf("final draft %+v", da)
 	}
 }
+
+// TestProposalCommandsAreInTheMenu: the commands reach Telegram's menu, in
+// every language (the wiring in app.go).
+func TestProposalCommandsAreInTheMenu(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t).start()
+	h.say(user(43001, "kk"), "/help", "")
+	want := map[string][]string{
+		"kk": {"Форумға ұсыныс жіберу", "Дербес деректерімді жою"},
+		"ru": {"Подать предложение форуму", "Мои предложения и их статус", "Как используются мои данные"},
+		"en": {"Submit a proposal to a forum", "Cancel what is in progress"},
+	}
+	for lang, descs := range want {
+		cmds := h.api.Commands(lang)
+		var got []string
+		for _, c := range cmds {
+			got = append(got, c.Command+"="+c.Description)
+		}
+		all := strings.Join(got, "; ")
+		for _, name := range []string{"propose=", "myproposals=", "privacy=", "forgetme=", "cancel="} {
+			if !strings.Contains(all, name) {
+				t.Errorf("%s menu lacks /%s: %s", lang, strings.TrimSuffix(name, "="), all)
+			}
+		}
+		for _, d := range descs {
+			if !strings.Contains(all, d) {
+				t.Errorf("%s menu lacks %q: %s", lang, d, all)
+			}
+		}
+	}
+}
