@@ -619,11 +619,7 @@ func (h *Router) submit(ctx context.Context, req *bot.Request, d proposal.Draft)
 		req.Session.ClearDialog()
 		h.Log.Info("proposal registered", "chat_id", req.ChatID, "number", res.Number, "again", res.Outcome == storage.AlreadySubmitted)
 		text := req.T.T("prop_sent", "Number", res.Number)
-		st, err := h.Store.ProposerState(ctx, req.UserID, req.Now, proposal.LimitWindow)
-		if err != nil {
-			return err
-		}
-		text += "\n\n<i>" + esc(quotaText(req, max(h.proposalLimit()-st.Recent, 0), h.proposalLimit())) + "</i>"
+		text += "\n\n<i>" + esc(quotaText(req, max(h.proposalLimit()-res.Recent, 0), h.proposalLimit())) + "</i>"
 		kb := ui.Keys().Row(button(req.T.T("btn_my_proposals"), actPage(VerbMyProps, 0))).Row(menuRow(req))
 		return req.Reply.Show(ctx, text, kb)
 	case storage.DuplicateText:

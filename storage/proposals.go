@@ -78,6 +78,9 @@ type SubmitResult struct {
 	Outcome SubmitOutcome
 	Number  string
 	RetryAt time.Time
+	// Recent is how many proposals the user has in the window now, this
+	// one included when it was Submitted.
+	Recent int
 }
 
 // SubmitProposal registers a proposal in one atomic step (script
@@ -136,11 +139,15 @@ func (s *Store) SubmitProposal(ctx context.Context, sub Submission) (SubmitResul
 	outcomes := map[string]SubmitOutcome{
 		"created": Submitted, "sent": AlreadySubmitted, "duplicate": DuplicateText, "limit": OverLimit, "consent": NoConsent,
 	}
-	out, ok := outcomes[res[0]]
-	if !ok || (out != NoConsent && len(res) != 2) {
+	if len(res) != 3 {
 		return SubmitResult{}, fmt.Errorf("storage: submit proposal: unexpected reply %q", res)
 	}
-	r := SubmitResult{Outcome: out}
+	out, ok := outcomes[res[0]]
+	recent, err := strconv.Atoi(res[2])
+	if !ok || err != nil {
+		return SubmitResult{}, fmt.Errorf("storage: submit proposal: unexpected reply %q", res)
+	}
+	r := SubmitResult{Outcome: out, Recent: recent}
 	switch out {
 	case OverLimit:
 		oldest, err := strconv.ParseInt(res[1], 10, 64)

@@ -68,7 +68,7 @@ func TestSubmitWritesTheProposalAndEveryIndexAtOnce(t *testing.T) {
 
 	sub := submission(11, "aaaaaaaaaaaa", "Қаланың саябақтарына қоқыс жәшіктерін көбірек қою керек.", t0)
 	r := submit(t, s, sub)
-	if r.Outcome != Submitted || r.Number != "AF-2026-000001" {
+	if r.Outcome != Submitted || r.Number != "AF-2026-000001" || r.Recent != 1 {
 		t.Fatalf("first proposal: %+v", r)
 	}
 	// The script builds the keys itself: they must be the shapes keys.go gives.
@@ -139,7 +139,7 @@ func TestSubmitIsIdempotentAndRefusesDuplicates(t *testing.T) {
 	// Send pressed again (a double tap from another process, a retry after
 	// a crash): the same proposal.
 	again := submit(t, s, submission(21, "bbbbbbbbbbbb", text, t0.Add(time.Second)))
-	if again.Outcome != AlreadySubmitted || again.Number != first.Number {
+	if again.Outcome != AlreadySubmitted || again.Number != first.Number || again.Recent != 1 {
 		t.Errorf("same draft again: %+v, want %s", again, first.Number)
 	}
 	// A new draft with the same text, written differently: the earlier one.
@@ -177,7 +177,7 @@ func TestSubmitRateLimitIsASlidingWindow(t *testing.T) {
 		t.Fatalf("state %+v, %v", st, err)
 	}
 	r := submit(t, s, sub(3, t0.Add(3*time.Hour)))
-	if r.Outcome != OverLimit || !r.RetryAt.Equal(t0.Add(24*time.Hour)) || r.Number != "" {
+	if r.Outcome != OverLimit || !r.RetryAt.Equal(t0.Add(24*time.Hour)) || r.Number != "" || r.Recent != 3 {
 		t.Fatalf("over the limit: %+v", r)
 	}
 	// Exactly 24 h after the first, it has left the window.

@@ -541,7 +541,9 @@ func TestPrivacyAndForgetMe(t *testing.T) {
 	h.press(u, m, w.share, w.shareAsk)
 	pv := h.send(u, contactMsg(u.ID), w.preview)
 	h.press(u, pv, w.send, "AF-2026-000001")
-	h.say(u, "/subscribe", "Вы подписаны")
+	if _, err := h.store.Subscribe(ctx, u.ID, "ru"); err != nil {
+		t.Fatal(err)
+	}
 
 	m = h.say(u, "/forgetme", "Удалить ваши персональные данные?", "вашим 1 предложением", "Текст предложения останется у организаторов")
 	if _, ok, _ := h.store.ProposalAuthor(ctx, "AF-2026-000001"); !ok {

@@ -18,27 +18,31 @@
 -- ARGV[9] n, the count of the body's field/value pairs that follow
 -- ARGV[10 .. 9+2n] the body's pairs; the rest, the author's pairs
 --
--- Returns {'created', number}; {'sent', number} when this draft was
--- registered before; {'duplicate', number} for a text the user sent before;
--- {'limit', created ms of the oldest proposal in the window} when the user
--- reached the limit; {'consent'} when the user's consent is not the current
--- one (withdrawn meanwhile).
+-- Returns {outcome, number or time, recent}: recent is how many proposals
+-- the user has in the window now. outcome is 'created' (with the number);
+-- 'sent' when this draft was registered before (its number); 'duplicate'
+-- for a text the user sent before (the earlier number); 'limit' when the
+-- user reached the limit (with the created ms of the oldest proposal in the
+-- window); 'consent' when the user's consent is not the current one
+-- (withdrawn meanwhile; '' in place of the number).
 
+local window = '(' .. ARGV[2]
+local recent = redis.call('ZCOUNT', KEYS[1], window, '+inf')
+local shown = tostring(recent) -- every item of the reply is a string
 if redis.call('HGET', KEYS[3], 'version') ~= ARGV[8] then
-  return {'consent'}
+  return {'consent', '', shown}
 end
 local sent = redis.call('HGET', KEYS[2], 'd:' .. ARGV[6])
 if sent then
-  return {'sent', sent}
+  return {'sent', sent, shown}
 end
 local dup = redis.call('HGET', KEYS[2], 't:' .. ARGV[7])
 if dup then
-  return {'duplicate', dup}
+  return {'duplicate', dup, shown}
 end
-local window = '(' .. ARGV[2]
-if redis.call('ZCOUNT', KEYS[1], window, '+inf') >= tonumber(ARGV[3]) then
+if recent >= tonumber(ARGV[3]) then
   local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], window, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-  return {'limit', oldest[2]}
+  return {'limit', oldest[2], shown}
 end
 
 local seq = redis.call('INCR', KEYS[4])
@@ -67,4 +71,4 @@ redis.call('ZADD', KEYS[1], ARGV[1], number)
 redis.call('HSET', KEYS[2], 'd:' .. ARGV[6], number, 't:' .. ARGV[7], number)
 redis.call('ZADD', KEYS[5], seq, number)
 redis.call('ZADD', KEYS[6], ARGV[1], number)
-return {'created', number}
+return {'created', number, tostring(recent + 1)}
