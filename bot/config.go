@@ -25,6 +25,13 @@ type Config struct {
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 	// ProposalLimit is how many proposals one user may send in 24 hours.
 	ProposalLimit int // PROPOSAL_LIMIT
+	// BroadcastRate is how many broadcast messages a second all processes
+	// send together; BroadcastErrorLimit identical permanent errors in a
+	// row pause a broadcast; ScheduleGrace is how old a missed schedule
+	// slot may be and still run after downtime.
+	BroadcastRate       float64       // BROADCAST_RATE
+	BroadcastErrorLimit int           // BROADCAST_ERROR_LIMIT
+	ScheduleGrace       time.Duration // SCHEDULE_GRACE
 }
 
 // Setting documents one environment variable, for --help.
@@ -43,6 +50,9 @@ var Settings = []Setting{
 	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
 	{"PROPOSAL_LIMIT", "5", "how many proposals one user may send in 24 hours"},
+	{"BROADCAST_RATE", "25", "broadcast messages a second, all processes together: 1 to 1000 (Telegram allows 30 a second, 1000 for paid broadcasts)"},
+	{"BROADCAST_ERROR_LIMIT", "5", "identical permanent errors in a row that pause a broadcast"},
+	{"SCHEDULE_GRACE", "6h", "how old a schedule slot missed during downtime may be and still run once"},
 }
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in
@@ -97,6 +107,15 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.ProposalLimit, err = strconv.Atoi(get("PROPOSAL_LIMIT")); err != nil || c.ProposalLimit < 1 || c.ProposalLimit > 1000 {
 		problems = append(problems, fmt.Sprintf("PROPOSAL_LIMIT=%q: use a number from 1 to 1000", get("PROPOSAL_LIMIT")))
+	}
+	if c.BroadcastRate, err = strconv.ParseFloat(get("BROADCAST_RATE"), 64); err != nil || c.BroadcastRate < 1 || c.BroadcastRate > 1000 {
+		problems = append(problems, fmt.Sprintf("BROADCAST_RATE=%q: use a number of messages a second from 1 to 1000", get("BROADCAST_RATE")))
+	}
+	if c.BroadcastErrorLimit, err = strconv.Atoi(get("BROADCAST_ERROR_LIMIT")); err != nil || c.BroadcastErrorLimit < 1 || c.BroadcastErrorLimit > 10000 {
+		problems = append(problems, fmt.Sprintf("BROADCAST_ERROR_LIMIT=%q: use a number from 1 to 10000", get("BROADCAST_ERROR_LIMIT")))
+	}
+	if c.ScheduleGrace, err = time.ParseDuration(get("SCHEDULE_GRACE")); err != nil || c.ScheduleGrace < 0 {
+		problems = append(problems, fmt.Sprintf("SCHEDULE_GRACE=%q: use a duration such as 6h", get("SCHEDULE_GRACE")))
 	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("%s", strings.Join(problems, "\n"))

@@ -9,6 +9,7 @@ import (
 	"github.com/forumbot/forumbot/bot/catalog"
 	"github.com/forumbot/forumbot/bot/proposal"
 	"github.com/forumbot/forumbot/locales"
+	"github.com/forumbot/forumbot/storage"
 )
 
 // Action is what a button asks for. Every button's callback data is an
@@ -83,12 +84,27 @@ var verbArgs = map[string]string{
 	VerbPropAnon: "", VerbPropShare: "", VerbPropBack: "a", VerbPropCancel: "", VerbPropEdit: "",
 	VerbPropEditF: "a", VerbPropSend: "an", VerbMyProps: "n", VerbPropOpen: "a",
 	VerbPropWithdraw: "a", VerbPropWithdrawYes: "a",
+
+	VerbSubScreen: "", VerbSubTopic: "a", VerbSubRegion: "", VerbSubSetReg: "a", VerbSubForums: "n",
+	VerbSubForum: "an", VerbSubNone: "",
+
+	VerbBcVersion: "a", VerbBcAudience: "a", VerbBcLang: "a", VerbBcRegion: "a", VerbBcForum: "a",
+	VerbBcSend: "", VerbBcAt: "", VerbBcCron: "", VerbBcConfirm: "", VerbBcDiscard: "", VerbBcBack: "",
+	VerbBcPause: "a", VerbBcResume: "a", VerbBcCancel: "a",
+	VerbSchedList: "n", VerbSchedPause: "a", VerbSchedRes: "a", VerbSchedDel: "a", VerbSchedDelY: "a",
+	VerbAwardForum: "a", VerbAwardCont: "an", VerbAwardConf: "",
 }
 
 // ErrBadCallback is returned for callback data the bot did not make.
 var ErrBadCallback = errors.New("callback data not understood")
 
 var forumIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
+// Broadcast job and schedule ids (broadcast.go, schedule.go).
+var (
+	jobIDRE      = regexp.MustCompile(`^[1-9][0-9]{0,17}$`)
+	scheduleIDRE = regexp.MustCompile(`^(?:[1-9][0-9]{0,17}|sys-[a-z]{1,20})$`)
+)
 
 // maxCallbackData is Telegram's limit on callback_data, in bytes.
 const maxCallbackData = 64
@@ -168,6 +184,28 @@ func (a Action) valid() bool {
 	case VerbPropOpen, VerbPropWithdraw, VerbPropWithdrawYes:
 		_, _, ok := proposal.ParseNumber(a.Arg)
 		return ok
+	case VerbSubTopic:
+		return a.Arg == topicAnnouncements || a.Arg == topicAwards
+	case VerbSubSetReg:
+		_, ok := catalog.RegionByCode(a.Arg)
+		return ok || a.Arg == regionAll
+	case VerbSubForum, VerbBcForum, VerbAwardForum, VerbAwardCont:
+		return forumIDRE.MatchString(a.Arg)
+	case VerbBcVersion, VerbBcLang:
+		return locales.IsSupported(a.Arg)
+	case VerbBcRegion:
+		_, ok := catalog.RegionByCode(a.Arg)
+		return ok
+	case VerbBcAudience:
+		switch a.Arg {
+		case storage.AudienceAll, storage.AudienceOrganizers, storage.AudienceLang, storage.AudienceRegion, storage.AudienceForum:
+			return true
+		}
+		return false
+	case VerbBcPause, VerbBcResume, VerbBcCancel:
+		return jobIDRE.MatchString(a.Arg)
+	case VerbSchedPause, VerbSchedRes, VerbSchedDel, VerbSchedDelY:
+		return scheduleIDRE.MatchString(a.Arg)
 	}
 	return true
 }

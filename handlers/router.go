@@ -35,6 +35,9 @@ type Router struct {
 	// ProposalLimit is how many proposals a user may send in 24 hours
 	// (PROPOSAL_LIMIT); proposal.DefaultDailyLimit when 0.
 	ProposalLimit int
+	// Broadcast configures broadcasts and schedules for organizers
+	// (broadcast.go); nil turns them off.
+	Broadcast *Broadcasts
 }
 
 // command is one slash command's handler.
@@ -60,6 +63,9 @@ func (h *Router) commands() map[string]command {
 		"privacy":     h.privacy,
 		"forgetme":    h.forgetAsk,
 		"cancel":      h.cancel,
+		"broadcast":   h.broadcastCommand,
+		"schedules":   h.schedulesCommand,
+		"announce":    h.announceCommand,
 	}
 }
 
@@ -76,6 +82,8 @@ func (h *Router) Handle(ctx context.Context, req *bot.Request) error {
 		return h.callback(ctx, req, upd.CallbackQuery.Data)
 	case upd.Message != nil:
 		return h.message(ctx, req, upd.Message)
+	case upd.MyChatMember != nil:
+		return h.chatMember(ctx, req, upd.MyChatMember)
 	}
 	return nil
 }
@@ -83,6 +91,10 @@ func (h *Router) Handle(ctx context.Context, req *bot.Request) error {
 func (h *Router) message(ctx context.Context, req *bot.Request, m *models.Message) error {
 	// A proposal dialog takes every message of its chat, of any content.
 	if handled, err := h.proposalMessage(ctx, req, m); handled {
+		return err
+	}
+	// So does the broadcast composer (and a group's migration notice).
+	if handled, err := h.broadcastMessage(ctx, req, m); handled {
 		return err
 	}
 	if req.HasCommand {
@@ -128,6 +140,9 @@ func (h *Router) callback(ctx context.Context, req *bot.Request, data string) er
 	if isProposalVerb(a.Verb) || proposal.IsDialog(req.Session.Dialog) {
 		return h.proposalCallback(ctx, req, a)
 	}
+	if broadcastVerbs[a.Verb] {
+		return h.broadcastCallback(ctx, req, a)
+	}
 	req.Session.ClearDialog()
 	switch a.Verb {
 	case VerbMenu:
@@ -166,8 +181,8 @@ func (h *Router) callback(ctx context.Context, req *bot.Request, data string) er
 	case VerbSearch:
 		req.Session.SetDialog(stepSearch, nil)
 		return req.Reply.Send(ctx, req.T.T("search_prompt"), nil)
-	case VerbSubscribe:
-		return h.subscribe(ctx, req)
+	case VerbSubscribe, VerbSubScreen, VerbSubTopic, VerbSubRegion, VerbSubSetReg, VerbSubForums, VerbSubForum, VerbSubNone:
+		return h.subscriptionCallback(ctx, req, a)
 	}
 	return nil
 }

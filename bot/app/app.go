@@ -19,7 +19,10 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/forumbot/forumbot/bot"
+	"github.com/forumbot/forumbot/bot/broadcast"
 	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/bot/schedule"
+	"github.com/forumbot/forumbot/bot/ui"
 	"github.com/forumbot/forumbot/handlers"
 	"github.com/forumbot/forumbot/locales"
 	"github.com/forumbot/forumbot/storage"
@@ -41,6 +44,14 @@ type Options struct {
 	Now func() time.Time
 	// MaxQueued bounds the updates waiting in memory (see bot.Runner).
 	MaxQueued int
+	// Broadcast, when set, replaces the delivery engine's configuration
+	// built from Config (tests shorten its waits).
+	Broadcast *broadcast.Config
+	// ScheduleClock is the scheduler's clock (schedule.RealClock when nil).
+	ScheduleClock schedule.Clock
+	// Digest is the organizers' digest source (schedule.NoProposals when
+	// nil: nothing to report until proposals have deadlines).
+	Digest schedule.DigestSource
 }
 
 // App is a bot ready to run.
@@ -52,6 +63,8 @@ type App struct {
 
 	cfg        bot.Config
 	runner     *bot.Runner
+	engine     *broadcast.Engine
+	scheduler  *schedule.Scheduler
 	transport  *http.Transport
 	stopWork   context.CancelFunc
 	ownedStore bool
@@ -90,9 +103,10 @@ func New(ctx context.Context, o Options) (*App, error) {
 		}
 		a.ownedStore = true
 	}
+	bcasts := &handlers.Broadcasts{Organizers: cfg.AdminIDs, Location: loc, DefaultLang: cfg.DefaultLang, Rate: cfg.BroadcastRate}
 	pipeline := &bot.Pipeline{
 		Store:       a.Store,
-		Handler:     &handlers.Router{Store: a.Store, Log: log, ProposalLimit: cfg.ProposalLimit},
+		Handler:     &handlers.Router{Store: a.Store, Log: log, ProposalLimit: cfg.ProposalLimit, Broadcast: bcasts},
 		Catalogs:    bot.NewCatalogs(a.Store),
 		Log:         log,
 		DefaultLang: cfg.DefaultLang,
@@ -139,6 +153,22 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.Username = me.Username
 	pipeline.BotUsername = me.Username
 
+	// Broadcasts and schedules: the delivery engine and the scheduler run
+	// beside the update pipeline (started and stopped by Run).
+	view := &handlers.BroadcastView{Store: a.Store, Location: loc, Reply: func(chatID int64) *ui.Reply {
+		return ui.NewReply(a.API, log, &models.Update{}, chatID)
+	}}
+	bcfg := broadcast.DefaultConfig()
+	bcfg.Rate, bcfg.ErrorLimit, bcfg.DefaultLang = cfg.BroadcastRate, cfg.BroadcastErrorLimit, cfg.DefaultLang
+	if o.Broadcast != nil {
+		bcfg = *o.Broadcast
+	}
+	a.engine = broadcast.New(a.Store, a.API, bcfg, view, log, nil) // real time: it paces sends
+	a.scheduler = schedule.New(a.Store, schedule.Config{Location: loc, Grace: cfg.ScheduleGrace, Organizers: cfg.AdminIDs},
+		o.ScheduleClock, view, view, o.Digest, log)
+	a.scheduler.Wake = a.engine.Wake
+	bcasts.Wake, bcasts.Kick = a.engine.Wake, a.scheduler.Kick
+
 	if seeded, err := a.Store.SeedCatalog(ctx, catalog.Builtin()); err != nil {
 		a.close()
 		return nil, fmt.Errorf("cannot store the built-in catalog: %w", err)
@@ -181,13 +211,46 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.SetCommands(ctx)
 	a.Log.Info("bot started", "username", a.Username, "workers", a.cfg.Workers)
+	stopBackground := a.startBackground()
 	left := a.runner.Run(ctx, a.API)
+	stopBackground()
 	if left > 0 {
 		return fmt.Errorf("%d updates were not finished within %s", left, a.cfg.ShutdownTimeout)
 	}
 	a.Log.Info("bot stopped")
 	return nil
 }
+
+// startBackground starts the delivery engine and the scheduler; the
+// function it returns stops them and waits: the engine lets its sends in
+// flight finish and gives back what it claimed and did not send.
+func (a *App) startBackground() func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	go func() {
+		defer func() { done <- struct{}{} }()
+		if err := a.engine.Run(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("broadcast engine stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		if err := a.scheduler.Run(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("scheduler stopped", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		<-done
+	}
+}
+
+// Engine is the broadcast delivery engine (tests crash it).
+func (a *App) Engine() *broadcast.Engine { return a.engine }
+
+// Scheduler is the schedules' runner.
+func (a *App) Scheduler() *schedule.Scheduler { return a.scheduler }
 
 func (a *App) close() {
 	if a.stopWork != nil {
