@@ -15,8 +15,7 @@ func (h *Router) privacy(ctx context.Context, req *bot.Request) error {
 	text := req.T.T("consent_text", "Version", proposal.ConsentVersion)
 	if !req.Private {
 		// The terms are public; accepting them or forgetting is not.
-		kb := ui.Keys().Row(ui.URLButton(req.T.T("btn_open_private"), "https://t.me/"+req.BotUsername))
-		return req.Reply.Show(ctx, text, kb)
+		return req.Reply.Show(ctx, text, privateChatKeys(req))
 	}
 	st, err := h.Store.ProposerState(ctx, req.UserID, req.Now, proposal.LimitWindow)
 	if err != nil {

@@ -173,7 +173,7 @@ func (h *Router) proposalCallback(ctx context.Context, req *bot.Request, a Actio
 	if !isProposalVerb(a.Verb) {
 		// Another feature's button (an older message): keep the draft, and
 		// show its step below.
-		return h.sendDraft(ctx, req, d, req.T.T("prop_in_progress"))
+		return h.renderDraft(ctx, req, d, req.T.T("prop_in_progress"), false)
 	}
 	return h.dialogStep(ctx, req, d, buttonEvent(a))
 }
@@ -332,41 +332,39 @@ func (h *Router) closeDraft(ctx context.Context, req *bot.Request, d proposal.Dr
 }
 
 // showDraft stores d in the session and shows its step, after note (HTML)
-// when there is one. before is the draft as it was: leaving the step that
-// asks for the contact takes its keyboard away first.
+// when there is one, in place of the pressed message. before is the draft
+// as it was: leaving the step that asks for the contact takes its keyboard
+// away first, and the step then comes below that.
 func (h *Router) showDraft(ctx context.Context, req *bot.Request, before, d proposal.Draft, note string) error {
 	dialog, data := d.Encode()
 	req.Session.SetDialog(dialog, data)
-	if before.Step == proposal.StepContactShare && d.Step != proposal.StepContactShare {
-		closing := req.T.T("prop_contact_not_shared")
-		if !d.Contact.Anonymous && d.Contact.Phone != "" && d.Contact != before.Contact {
-			closing = req.T.T("prop_contact_received", "Name", esc(d.Contact.Name), "Phone", esc(d.Contact.Phone))
-		}
-		if err := req.Reply.SendClosingKeyboard(ctx, closing); err != nil {
-			return err
-		}
-		return h.sendDraft(ctx, req, d, note)
+	if before.Step != proposal.StepContactShare || d.Step == proposal.StepContactShare {
+		return h.renderDraft(ctx, req, d, note, true)
 	}
-	text, kb, err := h.draftScreen(ctx, req, d)
-	if err != nil {
+	closing := req.T.T("prop_contact_not_shared")
+	if !d.Contact.Anonymous && d.Contact.Phone != "" && d.Contact != before.Contact {
+		closing = req.T.T("prop_contact_received", "Name", esc(d.Contact.Name), "Phone", esc(d.Contact.Phone))
+	}
+	if err := req.Reply.SendClosingKeyboard(ctx, closing); err != nil {
 		return err
 	}
-	text = withNote(note, text)
-	if d.Step == proposal.StepContactShare {
-		return req.Reply.AskContact(ctx, text, req.T.T("btn_contact_send"), req.T.T("btn_prop_back"))
-	}
-	return req.Reply.Show(ctx, text, kb)
+	return h.renderDraft(ctx, req, d, note, false)
 }
 
-// sendDraft shows d's step as a new message (below anything else).
-func (h *Router) sendDraft(ctx context.Context, req *bot.Request, d proposal.Draft, note string) error {
+// renderDraft shows d's step after note: in place of the pressed message,
+// or as a new message below everything. The step that asks for the
+// contact is always a new message, with the keyboard that shares it.
+func (h *Router) renderDraft(ctx context.Context, req *bot.Request, d proposal.Draft, note string, inPlace bool) error {
 	text, kb, err := h.draftScreen(ctx, req, d)
 	if err != nil {
 		return err
 	}
 	text = withNote(note, text)
-	if d.Step == proposal.StepContactShare {
+	switch {
+	case d.Step == proposal.StepContactShare:
 		return req.Reply.AskContact(ctx, text, req.T.T("btn_contact_send"), req.T.T("btn_prop_back"))
+	case inPlace:
+		return req.Reply.Show(ctx, text, kb)
 	}
 	return req.Reply.Send(ctx, text, kb)
 }
@@ -469,9 +467,7 @@ func (h *Router) draftScreen(ctx context.Context, req *bot.Request, d proposal.D
 
 	case proposal.StepContact:
 		b.WriteString(t.T("prop_ask_contact"))
-		if d.Editing {
-			current(contactText(req, d.Contact))
-		}
+		current(contactText(req, d.Contact))
 		kb.Row(button(t.T("btn_contact_anon"), act(VerbPropAnon)), button(t.T("btn_contact_share"), act(VerbPropShare)))
 		backRow()
 
@@ -639,8 +635,12 @@ func (h *Router) submit(ctx context.Context, req *bot.Request, d proposal.Draft)
 // privateOnly answers a proposal command in a group: proposals and
 // personal data belong in the private chat with the bot.
 func (h *Router) privateOnly(ctx context.Context, req *bot.Request) error {
-	kb := ui.Keys().Row(ui.URLButton(req.T.T("btn_open_private"), "https://t.me/"+req.BotUsername))
-	return req.Reply.Show(ctx, req.T.T("prop_private_only"), kb)
+	return req.Reply.Show(ctx, req.T.T("prop_private_only"), privateChatKeys(req))
+}
+
+// privateChatKeys is a button that opens the private chat with the bot.
+func privateChatKeys(req *bot.Request) *ui.Keyboard {
+	return ui.Keys().Row(ui.URLButton(req.T.T("btn_open_private"), "https://t.me/"+req.BotUsername))
 }
 
 // groupDigits writes n with thousands grouped as lang does: "4,000" in
