@@ -150,6 +150,10 @@ type Report struct {
 	// the share this process and Redis took: the rest went to other
 	// programs, which take throughput from the bot.
 	MachineBusy, OwnCPU float64
+	// Capacity is the updates per second all CPUs would carry at
+	// CPUPerUpdate plus RedisCPUPerUpdate, other programs absent: a
+	// projection, steadier than UpdatesPerSec on a shared machine.
+	Capacity float64
 
 	HeapAlloc, HeapInuse, GoSys uint64 // Go runtime, after a GC at the end
 	RSS, PeakRSS                uint64 // this process: bot, double and generator
@@ -436,6 +440,9 @@ func (rg *rig) measure(ctx context.Context) (*Report, error) {
 		r.SessionRTPerUpdate = float64(r.RedisRoundTrips-r.RedisHandshakeRT) / n
 		r.CPUPerUpdate = (cpu1 - cpu0) / time.Duration(r.Updates)
 		r.RedisCPUPerUpdate = (rcpu1 - rcpu0) / time.Duration(r.Updates)
+		if per := r.CPUPerUpdate + r.RedisCPUPerUpdate; per > 0 {
+			r.Capacity = float64(r.NumCPU) * float64(time.Second) / float64(per)
+		}
 	}
 	r.Latency = percentiles(ph.lat)
 	r.FromEnqueue = percentiles(ph.fromEnqueue)

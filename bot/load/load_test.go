@@ -77,6 +77,9 @@ func checkReport(t *testing.T, r *Report, sent int64, warm bool) {
 	if r.SessionRTPerUpdate < 1 || warm && r.SessionRTPerUpdate > 2 {
 		t.Errorf("%.3f Redis round trips per update for the session, want 1 to 2", r.SessionRTPerUpdate)
 	}
+	if r.CPUPerUpdate <= 0 || r.Capacity <= 0 {
+		t.Errorf("CPU per update %v, capacity %v", r.CPUPerUpdate, r.Capacity)
+	}
 	if r.RSS == 0 || r.HeapInuse == 0 || r.NumCPU < 1 || r.GOMAXPROCS < 1 {
 		t.Errorf("machine figures missing: RSS %d, heap %d, CPUs %d, GOMAXPROCS %d", r.RSS, r.HeapInuse, r.NumCPU, r.GOMAXPROCS)
 	}

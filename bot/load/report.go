@@ -23,7 +23,8 @@ func (r *Report) Write(w io.Writer) error {
 	ew.printf("forumbot load: %s\n", mode)
 	ew.printf("machine:        %d CPUs, GOMAXPROCS %d, %s; bot WORKERS %d, %d users; strict double %s\n",
 		r.NumCPU, r.GOMAXPROCS, r.GoVersion, r.Workers, r.Users, strict)
-	ew.printf("throughput:     %.0f updates/s (%d updates answered in %s)\n", r.UpdatesPerSec, r.Replies, r.Window.Round(time.Millisecond))
+	ew.printf("throughput:     %.0f updates/s (%d updates answered in %s); projected on %d otherwise idle CPUs: %.0f updates/s\n",
+		r.UpdatesPerSec, r.Replies, r.Window.Round(time.Millisecond), r.NumCPU, r.Capacity)
 	ew.printf("latency:        delivery by getUpdates → reply at the double: p50 %s  p90 %s  p99 %s  max %s\n",
 		ms(r.Latency.P50), ms(r.Latency.P90), ms(r.Latency.P99), ms(r.Latency.Max))
 	ew.printf("                queued at the double → reply:                 p50 %s  p90 %s  p99 %s  max %s\n",
