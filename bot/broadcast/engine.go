@@ -550,7 +550,14 @@ func (e *Engine) dispatch(ctx context.Context, work chan<- item, j *storage.Broa
 		}
 		select {
 		case work <- item{job: j, r: r}:
-			last = e.now()
+			// The next send keeps its distance from this one: from its
+			// planned time under the usual jitter (so the rate does not drift
+			// below the limit), from the real one after a stall (so sends
+			// held up do not go out in a burst).
+			last = at
+			if now := e.now(); now.Sub(at) > e.interval/4 {
+				last = now
+			}
 		case <-ctx.Done():
 			e.release(j, rs[i:], held)
 			return last
