@@ -14,8 +14,9 @@ import (
 // journeys of 10,000 simulated users (package bot/load); one op is one
 // update, answered. It reports updates/s, the p50 and p99 latency from an
 // update's delivery by getUpdates to the bot's reply at the double, and
-// Redis round trips per update (warm connections: a warm-up of 500 updates
-// comes first).
+// Redis round trips per update: all of the bot's (redis-rt, background jobs
+// included) and those that touch the chat's session (session-rt: Begin and
+// Save). Connections are warm: a warm-up of 500 updates comes first.
 //
 //	go test -run '^$' -bench Updates -benchtime 20000x ./bot/app/
 //
@@ -56,5 +57,6 @@ func benchUpdates(b *testing.B, cfg load.Config) {
 	b.ReportMetric(float64(r.Latency.P50)/float64(time.Millisecond), "p50-ms")
 	b.ReportMetric(float64(r.Latency.P99)/float64(time.Millisecond), "p99-ms")
 	b.ReportMetric(r.RoundTripsPerUpdate, "redis-rt/update")
+	b.ReportMetric(r.SessionRTPerUpdate, "session-rt/update")
 	b.ReportMetric(r.CommandsPerUpdate, "redis-cmd/update")
 }

@@ -138,8 +138,9 @@ type Report struct {
 	RedisDials          int64 // connections the bot's Redis pool opened
 	RedisHandshakeRT    int64 // round trips of those connections' handshakes (included above)
 	CommandsPerUpdate   float64
-	RoundTripsPerUpdate float64 // all round trips, handshakes included
-	SessionRTPerUpdate  float64 // handshakes excluded
+	RedisSessionRT      int64   // round trips that touch a chat's session (Begin, Save)
+	RoundTripsPerUpdate float64 // all the bot's round trips, handshakes and background jobs included
+	SessionRTPerUpdate  float64 // RedisSessionRT per update
 
 	// CPU time per update in the measured phase: this process (bot,
 	// double and generator) and the Redis server. On a machine with few
@@ -263,7 +264,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	}
 	defer store.Close()
 	counter := storage.NewCounter()
-	tally := &redisTally{}
+	tally := &redisTally{prefix: cfg.Prefix}
 	store.Client().AddHook(counter.Hook())
 	store.Client().AddHook(tally)
 
@@ -372,7 +373,7 @@ func (rg *rig) measure(ctx context.Context) (*Report, error) {
 
 	// The measured phase.
 	cmd0, rt0 := counter.Commands(), counter.RoundTrips()
-	dial0, hs0 := tally.dials.Load(), tally.handshakes.Load()
+	dial0, hs0, ses0 := tally.dials.Load(), tally.handshakes.Load(), tally.session.Load()
 	conns0 := tp.conns.Load()
 	cpu0, rcpu0 := cpuTime(), redisCPU(ctx, addr)
 	busy0, total0 := machineCPU()
@@ -394,7 +395,7 @@ func (rg *rig) measure(ctx context.Context) (*Report, error) {
 	busy1, total1 := machineCPU()
 	wall := time.Since(wall0)
 	cmd1, rt1 := counter.Commands(), counter.RoundTrips()
-	dial1, hs1 := tally.dials.Load(), tally.handshakes.Load()
+	dial1, hs1, ses1 := tally.dials.Load(), tally.handshakes.Load(), tally.session.Load()
 	// Every call the tap served is recorded by the double: wait for the
 	// feed to bring them all, so the counts of calls are complete.
 	g.waitSeen(tp.served.Load(), 5*time.Second)
@@ -410,7 +411,8 @@ func (rg *rig) measure(ctx context.Context) (*Report, error) {
 		HTTPConns:       tp.conns.Load() - conns0,
 		RedisCommands:   cmd1 - cmd0,
 		RedisRoundTrips: rt1 - rt0, RedisDials: dial1 - dial0, RedisHandshakeRT: hs1 - hs0,
-		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(),
+		RedisSessionRT: ses1 - ses0,
+		NumCPU:         runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(),
 	}
 	if cfg.Rate > 0 {
 		r.Mode = "fixed rate"
@@ -437,7 +439,7 @@ func (rg *rig) measure(ctx context.Context) (*Report, error) {
 		n := float64(r.Updates)
 		r.CommandsPerUpdate = float64(r.RedisCommands) / n
 		r.RoundTripsPerUpdate = float64(r.RedisRoundTrips) / n
-		r.SessionRTPerUpdate = float64(r.RedisRoundTrips-r.RedisHandshakeRT) / n
+		r.SessionRTPerUpdate = float64(r.RedisSessionRT) / n
 		r.CPUPerUpdate = (cpu1 - cpu0) / time.Duration(r.Updates)
 		r.RedisCPUPerUpdate = (rcpu1 - rcpu0) / time.Duration(r.Updates)
 		if per := r.CPUPerUpdate + r.RedisCPUPerUpdate; per > 0 {

@@ -38,8 +38,8 @@ func (r *Report) Write(w io.Writer) error {
 		p := r.ByKind[k]
 		ew.printf("    %-8s %6d  p50 %s  p99 %s\n", k, p.N, ms(p.P50), ms(p.P99))
 	}
-	ew.printf("redis:          %.2f commands and %.2f round trips per update (%.2f without the handshakes of %d new connections)\n",
-		r.CommandsPerUpdate, r.RoundTripsPerUpdate, r.SessionRTPerUpdate, r.RedisDials)
+	ew.printf("redis:          %.3f round trips per update for the session (Begin, Save); in all %.3f commands and %.3f round trips per update (background jobs and %d handshake round trips of %d new connections included)\n",
+		r.SessionRTPerUpdate, r.CommandsPerUpdate, r.RoundTripsPerUpdate, r.RedisHandshakeRT, r.RedisDials)
 	ew.printf("bot api:        %.2f calls per update, %.1f updates per getUpdates, %d new HTTP connections; %d errors, %d contract violations, %d unanswered callback queries\n",
 		perUpdate(r.APICalls, r.Updates), r.UpdatesPerGet, r.HTTPConns, r.APIErrors, r.Violations, r.Unacked)
 	ew.printf("checks:         %d sent, %d answered, %d unanswered, %d reply calls, %d stray replies, %d journey errors, %d bot warnings/errors\n",

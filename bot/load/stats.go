@@ -39,10 +39,26 @@ func percentiles(ns []int64) Percentiles {
 
 // redisTally counts what storage.Counter does not tell apart: the
 // connections opened and the round trips of their handshakes (HELLO,
-// CLIENT SETINFO...), which pass the hooks like any command.
+// CLIENT SETINFO...), which pass the hooks like any command; and the round
+// trips that touch a chat's session (storage's Begin and Save), as opposed
+// to the rest: other handlers' reads and writes, and the background jobs
+// (broadcast engine, scheduler) that share the client.
 type redisTally struct {
+	prefix     string // the store's key prefix
 	dials      atomic.Int64
 	handshakes atomic.Int64
+	session    atomic.Int64
+}
+
+// touchesSession reports whether cmd names a session key,
+// <prefix>chat:<chat_id>:session (storage/keys.go).
+func (t *redisTally) touchesSession(cmd redis.Cmder) bool {
+	for _, a := range cmd.Args() {
+		if k, ok := a.(string); ok && strings.HasSuffix(k, ":session") && strings.HasPrefix(k, t.prefix+"chat:") {
+			return true
+		}
+	}
+	return false
 }
 
 func isHandshake(cmd redis.Cmder) bool {
@@ -62,8 +78,11 @@ func (t *redisTally) DialHook(next redis.DialHook) redis.DialHook {
 
 func (t *redisTally) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		if isHandshake(cmd) {
+		switch {
+		case isHandshake(cmd):
 			t.handshakes.Add(1)
+		case t.touchesSession(cmd):
+			t.session.Add(1)
 		}
 		return next(ctx, cmd)
 	}
@@ -71,8 +90,11 @@ func (t *redisTally) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 
 func (t *redisTally) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if slices.ContainsFunc(cmds, isHandshake) {
+		switch {
+		case slices.ContainsFunc(cmds, isHandshake):
 			t.handshakes.Add(1)
+		case slices.ContainsFunc(cmds, t.touchesSession):
+			t.session.Add(1)
 		}
 		return next(ctx, cmds)
 	}
