@@ -21,12 +21,13 @@ func (s *Store) GiveConsent(ctx context.Context, userID int64, c proposal.Consen
 	return nil
 }
 
-// ForgetUser is /forgetme (script forget_user): it withdraws the user's
-// consent and deletes, in one step, the author of each of their proposals,
+// ForgetUser is /forgetme: it withdraws the user's consent and deletes, in
+// one step (script forget_user), the author of each of their proposals,
 // their proposal list and keys, and their private chat's session,
-// preferences, and place among the known chats and the news subscribers.
-// The proposals stay, without their author. It returns how many proposals
-// lost their author.
+// preferences and place among the known chats; then the chat's
+// subscription, by Unsubscribe's script. Both are idempotent, so a call
+// cut off between them is finished by the next. The proposals stay,
+// without their author. It returns how many proposals lost their author.
 func (s *Store) ForgetUser(ctx context.Context, userID, chatID int64, now time.Time) (int, error) {
 	n, err := forgetUserScript.Run(ctx, s.rdb, []string{
 		s.k.userProposals(userID), s.k.userProposalKeys(userID), s.k.consent(userID),
