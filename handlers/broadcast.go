@@ -283,10 +283,11 @@ func (h *Router) broadcastCallback(ctx context.Context, req *bot.Request, a Acti
 		req.Session.ClearDialog()
 		return req.Reply.Show(ctx, req.T.T("bc_discarded"), ui.Keys().Row(menuRow(req)))
 	}
-	// The rest are steps of a draft.
+	// The rest are steps of a draft. Without one (sent already, discarded,
+	// expired) a toast says so and the message, perhaps a broadcast's
+	// progress now, stays as it is.
 	if !isBroadcastStep(req.Session.Dialog) || len(versions(req.Session.Data)) == 0 {
-		req.Session.ClearDialog()
-		return req.Reply.Show(ctx, req.T.T("bc_no_draft"), ui.Keys().Row(menuRow(req)))
+		return req.Reply.Notify(ctx, req.T.T("bc_no_draft"))
 	}
 	data := req.Session.Data
 	t := req.T

@@ -167,6 +167,16 @@ func TestBroadcastJourney(t *testing.T) {
 		}
 	}
 
+	// "Send now" pressed again (a double tap): no second broadcast, and the
+	// progress message stays.
+	h.api.ForgeCallback(org, preview.ID, "bcs")
+	if got := h.callbackAnswer(t); !strings.Contains(got, "There is no draft any more") {
+		t.Errorf("a second Send now answered %q", got)
+	}
+	if ids, _ := h.store.RecentBroadcasts(context.Background(), 10); len(ids) != 1 {
+		t.Errorf("broadcasts after a double tap: %v", ids)
+	}
+
 	// A forged "send now" and a forged "cancel" from the stranger: refused,
 	// nothing changes.
 	before, _ := h.store.RecentBroadcasts(context.Background(), 10)
