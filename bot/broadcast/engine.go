@@ -234,8 +234,17 @@ type item struct {
 // finish, gives back the recipients it claimed and did not send, and
 // returns. After Crash it returns at once.
 func (e *Engine) Run(ctx context.Context) error {
-	if err := e.store.EngineHeartbeat(ctx, e.instance, e.cfg.Heartbeat); err != nil {
-		return err
+	// Redis may be away at the start: wait for it rather than give up.
+	for {
+		err := e.store.EngineHeartbeat(ctx, e.instance, e.cfg.Heartbeat)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil || e.crashed() {
+			return nil
+		}
+		e.log.Warn("broadcast: Redis unreachable, the engine waits", "err", err)
+		e.sleep(ctx, e.cfg.Poll, false)
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -677,6 +686,12 @@ func description(err error) string {
 	return s
 }
 
+// maxRecordWait bounds how long a sender insists on recording an outcome
+// while Redis is away. Past it the recipient stays in flight under this
+// process, and another takes it back when this one is gone: a delivered
+// message may then go out twice, like a send cut off by a crash.
+const maxRecordWait = time.Minute
+
 // record writes an outcome to Redis, insisting while Redis is away: a
 // recipient left in flight would wait for this process to die.
 func (e *Engine) record(it item, out storage.Outcome) {
@@ -694,15 +709,17 @@ func (e *Engine) record(it item, out storage.Outcome) {
 	}
 	var p storage.Progress
 	var err error
+	give := time.Now().Add(maxRecordWait)
 	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
 		p, err = e.store.FinishRecipient(ctx, it.job.ID, it.r.Entry, out, e.doneParams())
-		if err == nil || e.crashed() {
+		if err == nil || e.crashed() || time.Now().After(give) {
 			break
 		}
 		e.log.Warn("broadcast: cannot record an outcome, retrying", "job", it.job.ID, "err", err)
 		e.sleep(ctx, wait, false)
 	}
 	if err != nil {
+		e.log.Error("broadcast: an outcome could not be recorded", "job", it.job.ID, "outcome", out.Kind, "err", err)
 		return
 	}
 	e.setState(it.job.ID, p.State)

@@ -217,8 +217,18 @@ func (s *Scheduler) EnsureSystem(ctx context.Context) error {
 
 // Run fires schedules until ctx is cancelled.
 func (s *Scheduler) Run(ctx context.Context) error {
-	if err := s.EnsureSystem(ctx); err != nil {
-		return err
+	// Redis may be away at the start: wait for it rather than give up.
+	for {
+		err := s.EnsureSystem(ctx)
+		if err == nil {
+			break
+		}
+		s.log.Warn("schedule: Redis unreachable, the scheduler waits", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.clock.After(min(s.cfg.Reload, 5*time.Second)):
+		}
 	}
 	for {
 		next := s.Tick(ctx, s.clock.Now())

@@ -513,3 +513,49 @@ func TestPanicInAJobIsRecovered(t *testing.T) {
 		t.Fatalf("jobs after a panic: %v", keysOf(jobs))
 	}
 }
+
+// TestRunFiresOnTime: the scheduler's own loop, on the real clock, wakes
+// for a slot a second away and fires it once; its system schedules are in
+// place.
+func TestRunFiresOnTime(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	now := time.Now()
+	at := now.Add(1500 * time.Millisecond).Truncate(time.Second)
+	id, _, err := f.store.SaveSchedule(ctx, storage.NewSchedule{Kind: KindBroadcast, Spec: fmt.Sprintf("at:%d", at.Unix()),
+		Payload: `{"copies":{"*":"1:2"},"aud":"org","members":[1]}`}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(f.newStore(), Config{Location: f.loc, Reload: time.Minute}, RealClock, texts{}, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	woke := make(chan struct{}, 4)
+	s.Wake = func() { woke <- struct{}{} }
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	select {
+	case <-woke:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slot did not fire")
+	}
+	if time.Now().Before(at) {
+		t.Errorf("fired at %v, before its slot %v", time.Now(), at)
+	}
+	s.Kick()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.jobs()); n != 1 {
+		t.Errorf("%d jobs", n)
+	}
+	sc, _ := f.store.GetSchedule(context.Background(), id)
+	if sc.State != storage.ScheduleDone || sc.Fired != 1 {
+		t.Errorf("one-time schedule after its slot: %+v", sc)
+	}
+	if _, err := f.store.GetSchedule(context.Background(), RemindersID); err != nil {
+		t.Errorf("system schedule: %v", err)
+	}
+}
