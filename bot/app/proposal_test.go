@@ -137,19 +137,6 @@ func (h *harness) send(u fakeapi.User, msg models.Message, parts ...string) fake
 	return h.waitAfter(u.ID, mk, parts...)
 }
 
-// lastSend is the newest successful sendMessage to chat.
-func (h *harness) lastSend(chat int64) fakeapi.Call {
-	h.t.Helper()
-	calls := h.api.CallsTo("sendMessage")
-	for i := len(calls) - 1; i >= 0; i-- {
-		if calls[i].Int("chat_id") == chat && calls[i].Err == nil {
-			return calls[i]
-		}
-	}
-	h.t.Fatalf("no sendMessage to %d", chat)
-	return fakeapi.Call{}
-}
-
 // replyMarkup is a sendMessage call's reply_markup as JSON-ish text.
 func replyMarkup(c fakeapi.Call) string { return fmt.Sprint(c.Params["reply_markup"]) }
 
@@ -206,10 +193,10 @@ func TestProposalWholeDialog(t *testing.T) {
 			m = h.send(u, docMsg("doc1", "жоспар.pdf", "application/pdf", 250_000), w.attached2, "жоспар.pdf")
 			m = h.press(u, m, w.cont, w.contactQ)
 			h.press(u, m, w.share, w.shareAsk)
-			ask := h.lastSend(u.ID)
-			if mk := replyMarkup(ask); !strings.Contains(mk, "request_contact:true") {
-				t.Errorf("the contact is not asked with a request_contact button: %s", mk)
-			}
+			// The contact is asked with a request_contact button.
+			h.waitCall("sendMessage", u.ID, func(c fakeapi.Call) bool {
+				return strings.Contains(c.Str("text"), w.shareAsk) && strings.Contains(replyMarkup(c), "request_contact:true")
+			})
 			pv := h.send(u, contactMsg(u.ID), w.preview, w.title, w.text, "Айгерім Сейітова, +77011234567", "жоспар.pdf")
 			// The keyboard that asked for the contact is taken away.
 			msgs := h.api.Chat(u.ID)
@@ -288,9 +275,10 @@ func TestProposalBackWalksEveryStep(t *testing.T) {
 	m = h.press(u, m, w.share, w.shareAsk)
 	// The reply keyboard's Back is a text message with its label.
 	m = h.say(u, "◀️ Назад", w.contactQ)
-	if c := h.lastSend(u.ID); !strings.Contains(replyMarkup(c), "inline_keyboard") {
-		t.Errorf("the contact step comes back with its buttons: %s", replyMarkup(c))
-	}
+	// The contact step comes back as a new message with its buttons.
+	h.waitCall("sendMessage", u.ID, func(c fakeapi.Call) bool {
+		return strings.Contains(c.Str("text"), w.contactQ) && strings.Contains(replyMarkup(c), "inline_keyboard")
+	})
 	h.press(u, m, "🙈", w.preview, w.title, w.text)
 }
 
