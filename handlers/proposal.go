@@ -241,8 +241,11 @@ func buttonEvent(a Action) proposal.Event {
 		return proposal.Event{Kind: proposal.EventBack, On: proposal.Step(a.Arg)}
 	case VerbPropSend:
 		return proposal.Event{Kind: proposal.EventSend, On: proposal.StepPreview, Value: a.Arg, Rev: a.Page}
+	case VerbPropCancel:
+		return proposal.Event{Kind: proposal.EventCancel}
 	}
-	return proposal.Event{Kind: proposal.EventCancel} // VerbPropCancel
+	// A verb without a meaning in the dialog: refused, never guessed.
+	return proposal.Event{Kind: proposal.EventOther}
 }
 
 // propose starts a proposal: in a private chat, within the limit, with the

@@ -58,6 +58,7 @@ func TestButtonEvents(t *testing.T) {
 		act(VerbConsentYes):                    {Kind: proposal.EventAccept, On: proposal.StepConsent},
 		actArg(VerbPropEditF, "text"):          {Kind: proposal.EventEditField, On: proposal.StepEdit, Value: "text"},
 	}
+	cases[act(VerbMyProps)] = proposal.Event{Kind: proposal.EventOther} // not a dialog button
 	for a, want := range cases {
 		if got := buttonEvent(a); got != want {
 			t.Errorf("%+v: %+v, want %+v", a, got, want)
