@@ -209,6 +209,8 @@ func (s *Server) knownFileLocked(fileID, uniqueID string, f FileParam, mimeType 
 // Chat returns the chat as the user sees it now: the bot's messages in
 // order, with edits applied and deleted ones gone.
 func (s *Server) Chat(chatID int64) []Message {
+	s.obs.RLock()
+	defer s.obs.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chats[chatID]

@@ -140,6 +140,9 @@ type Server struct {
 
 	mu     sync.Mutex
 	closed bool
+	// obs is held (written) while a call changes chats and is recorded,
+	// and read by Chat and Calls, so they never see one without the other.
+	obs sync.RWMutex
 
 	// updates
 	nextUpdateID int64
@@ -370,21 +373,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A call's effect (a message in Chat) and its record in Calls become
+	// visible together, so a test that saw one can count on the other.
+	// getUpdates long-polls and changes no chat: it stays outside.
+	observable := call.Method != "getUpdates"
+	if observable {
+		s.obs.Lock()
+	}
 	result, aerr := handler.fn(cc)
-	if aerr != nil {
-		s.finish(w, call, aerr, nil)
-		return
+	var body []byte
+	if aerr == nil {
+		var isRaw bool
+		body, isRaw = result.(json.RawMessage)
+		if !isRaw {
+			var err error
+			if body, err = json.Marshal(result); err != nil {
+				aerr = &APIError{Code: http.StatusInternalServerError, Description: "Internal Server Error: " + err.Error()}
+			}
+		}
 	}
-	body, isRaw := result.(json.RawMessage)
-	var err error
-	if !isRaw {
-		body, err = json.Marshal(result)
+	call.Err = aerr
+	s.record(call)
+	if observable {
+		s.obs.Unlock()
 	}
-	if err != nil {
-		s.finish(w, call, &APIError{Code: http.StatusInternalServerError, Description: "Internal Server Error: " + err.Error()}, nil)
-		return
-	}
-	s.finish(w, call, nil, body)
+	s.respond(w, aerr, body)
 }
 
 // splitPath parses /bot<token>/<method>.
@@ -404,6 +417,11 @@ func splitPath(p string) (token, method string, ok bool) {
 func (s *Server) finish(w http.ResponseWriter, call Call, aerr *APIError, result []byte) {
 	call.Err = aerr
 	s.record(call)
+	s.respond(w, aerr, result)
+}
+
+// respond writes the answer.
+func (s *Server) respond(w http.ResponseWriter, aerr *APIError, result []byte) {
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -480,6 +498,8 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 
 // Calls returns every call answered so far, in order (getUpdates included).
 func (s *Server) Calls() []Call {
+	s.obs.RLock()
+	defer s.obs.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Call(nil), s.calls...)
@@ -487,6 +507,8 @@ func (s *Server) Calls() []Call {
 
 // CallsTo returns the calls of one method (case-insensitive).
 func (s *Server) CallsTo(method string) []Call {
+	s.obs.RLock()
+	defer s.obs.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Call
