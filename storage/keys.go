@@ -54,8 +54,8 @@ import "strconv"
 //	<p>bc:<id>:fill             string, PX: who fixes the recipients now
 //	<p>bc:active                zset id -> id: jobs preparing, running or paused
 //	<p>bc:all                   zset id -> id: every job, for the organizers' list
-//	<p>bc:origin:<origin>       string: the job made for a schedule's slot, an
-//	                              award or a reminder (made once)
+//	<p>bc:origin:<origin>       string, EX 90 days: the job made for a schedule's
+//	                              slot, an award or a reminder (made once)
 //	<p>bc:rate                  string, PX: the next free global send slot (µs)
 //	<p>bc:pause                 string, PX: Telegram's flood control holds every
 //	                              sender until then (µs)

@@ -27,7 +27,9 @@ local function create_job(p, now, origin, fields, members)
   if #members > 0 then redis.call('SADD', key .. ':src', unpack(members)) end
   redis.call('ZADD', p .. 'bc:active', id, id)
   redis.call('ZADD', p .. 'bc:all', id, id)
-  if origin ~= '' then redis.call('SET', okey, id) end
+  -- Kept 90 days: every slot, reminder and award is made long before that
+  -- (the schedules' own claims guard them after it).
+  if origin ~= '' then redis.call('SET', okey, id, 'EX', 7776000) end
   return {id, 1}
 end
 
