@@ -175,6 +175,7 @@ type Engine struct {
 
 	wake       chan struct{}
 	pauseUntil atomic.Int64 // µs: flood control holds every sender until then
+	lastBeat   atomic.Int64 // µs: the last heartbeat Redis took
 
 	mu     sync.Mutex
 	jobs   map[int64]*storage.BroadcastJob // content of the jobs being sent
@@ -238,6 +239,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	for {
 		err := e.store.EngineHeartbeat(ctx, e.instance, e.cfg.Heartbeat)
 		if err == nil {
+			e.lastBeat.Store(e.now().UnixMicro())
 			break
 		}
 		if ctx.Err() != nil || e.crashed() {
@@ -290,8 +292,12 @@ func (e *Engine) heartbeat(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := e.store.EngineHeartbeat(ctx, e.instance, e.cfg.Heartbeat); err != nil && ctx.Err() == nil {
-				e.log.Warn("broadcast: heartbeat failed", "err", err)
+			if err := e.store.EngineHeartbeat(ctx, e.instance, e.cfg.Heartbeat); err != nil {
+				if ctx.Err() == nil {
+					e.log.Warn("broadcast: heartbeat failed", "err", err)
+				}
+			} else {
+				e.lastBeat.Store(e.now().UnixMicro())
 			}
 		}
 	}
@@ -554,6 +560,13 @@ func (e *Engine) dispatch(ctx context.Context, work chan<- item, j *storage.Broa
 		held := e.heldUntil()
 		st := e.state(j.ID)
 		if ctx.Err() != nil || held.After(e.now()) || (st != "" && st != storage.BroadcastRunning) {
+			e.release(j, rs[i:], held)
+			return last
+		}
+		if e.now().Sub(time.UnixMicro(e.lastBeat.Load())) > e.cfg.Heartbeat/2 {
+			// Redis has not heard from this process for a while: others may
+			// take these recipients back and send them. Hand out no more.
+			e.log.Warn("broadcast: heartbeat overdue, claimed recipients left to the others", "job", j.ID, "left", len(rs)-i)
 			e.release(j, rs[i:], held)
 			return last
 		}

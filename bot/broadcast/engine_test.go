@@ -543,3 +543,47 @@ func TestTextJobInEachLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestOverdueHeartbeatHandsOutNothing: a process whose heartbeat Redis has
+// not taken for half its lifetime may be taken for dead, and its claimed
+// recipients sent by another; it hands out none of them and gives them
+// back.
+func TestOverdueHeartbeatHandsOutNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, false)
+	e.subscribe(800000, 5)
+	ctx := context.Background()
+	id := e.create(storage.NewBroadcast{})
+	if _, _, _, err := e.store.FillBroadcast(ctx, id, storage.Audience{Kind: storage.AudienceAll}, "0", 100, "kk"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.store.StartBroadcast(ctx, id, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	eng := New(e.store, e.client(), fastConfig(100), nil, quiet(t), nil)
+	c, err := e.store.ClaimRecipients(ctx, id, storage.ClaimParams{Now: time.Now(), Max: 10, Interval: time.Millisecond,
+		Horizon: time.Second, Instance: eng.Instance(), ChatGap: time.Second, GroupWindow: time.Minute, GroupLimit: 20})
+	if err != nil || len(c.Recipients) != 5 {
+		t.Fatalf("claim %+v %v", c, err)
+	}
+	j, _ := e.store.Broadcast(ctx, id)
+	work := make(chan item)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		eng.dispatch(ctx, work, j, c.Recipients, time.Time{}) // lastBeat never set
+	}()
+	select {
+	case it := <-work:
+		t.Fatalf("handed out %s with the heartbeat overdue", it.r.Entry)
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("dispatch hung")
+	}
+	states, _ := e.store.BroadcastRecipients(ctx, id)
+	for chat, st := range states {
+		if st != "r0" {
+			t.Errorf("chat %d left %q, want given back (r0)", chat, st)
+		}
+	}
+}
