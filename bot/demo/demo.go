@@ -79,8 +79,10 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, log *slog.Logger, lan
 		if line == "" {
 			continue
 		}
-		t.input(line)
-		t.settle()
+		before := t.eventCount()
+		if t.input(line) {
+			t.settle(before)
+		}
 	}
 	cancel()
 	return <-done
@@ -96,9 +98,12 @@ type terminal struct {
 	buttons  []fakeapi.Button // the last keyboard shown, numbered from 1
 	buttonOf int              // the message those buttons sit on
 	lastSeen time.Time
+	events   int // bot actions seen in this chat
 }
 
-func (t *terminal) input(line string) {
+// input acts on a typed line; it reports whether the bot was sent
+// something to answer.
+func (t *terminal) input(line string) bool {
 	if n, err := strconv.Atoi(line); err == nil {
 		t.mu.Lock()
 		var b fakeapi.Button
@@ -111,31 +116,41 @@ func (t *terminal) input(line string) {
 		switch {
 		case !ok:
 			fmt.Fprintf(t.out, "(no button %d)\n", n)
+			return false
 		case b.URL != "":
 			fmt.Fprintf(t.out, "(opens %s)\n", b.URL)
-		default:
-			fmt.Fprintf(t.out, "you pressed: %s\n", b.Text)
-			t.api.PressButton(t.user, msg, b.CallbackData)
+			return false
 		}
-		return
+		fmt.Fprintf(t.out, "you pressed: %s\n", b.Text)
+		t.api.PressButton(t.user, msg, b.CallbackData)
+		return true
 	}
 	t.api.SendText(t.user, line)
+	return true
 }
 
-// settle waits until the bot has been quiet for a moment, so the next
-// prompt comes after its answer.
-func (t *terminal) settle() {
-	deadline := time.Now().Add(3 * time.Second)
-	time.Sleep(150 * time.Millisecond)
+// settle waits for the bot's answer to what was just typed (its first
+// call to this chat, up to 10 s on a busy machine), then until the bot has
+// been quiet for a moment, so the next prompt comes after the answer.
+func (t *terminal) settle(before int) {
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		t.mu.Lock()
+		answered := t.events > before
 		quiet := time.Since(t.lastSeen) > 250*time.Millisecond
 		t.mu.Unlock()
-		if quiet {
+		if answered && quiet {
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// eventCount is how many bot actions the terminal has shown so far.
+func (t *terminal) eventCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.events
 }
 
 func (t *terminal) show(calls <-chan fakeapi.Call) {
@@ -149,6 +164,7 @@ func (t *terminal) show(calls <-chan fakeapi.Call) {
 		}
 		t.mu.Lock()
 		t.lastSeen = time.Now()
+		t.events++
 		t.mu.Unlock()
 		switch c.Method {
 		case "sendMessage", "editMessageText":
