@@ -641,20 +641,27 @@ func (g *gen) next(ctx context.Context, end <-chan time.Time) (int32, bool) {
 		default:
 		}
 		var soon <-chan time.Time
+		var t *time.Timer
 		if wait > 0 {
-			t := time.NewTimer(wait)
-			defer t.Stop()
+			t = time.NewTimer(wait)
 			soon = t.C
 		}
+		ui, got, over := int32(0), false, false
 		select {
-		case ui := <-g.fresh:
-			return ui, true
+		case ui = <-g.fresh:
+			got = true
 		case <-g.wake:
 		case <-soon:
 		case <-end:
-			return 0, false
+			over = true
 		case <-ctx.Done():
-			return 0, false
+			over = true
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if got || over {
+			return ui, got
 		}
 	}
 }
