@@ -626,13 +626,13 @@ func (g *gen) next(ctx context.Context, end <-chan time.Time) (int32, bool) {
 		g.mu.Lock()
 		wait := time.Duration(-1)
 		if len(g.ready) > 0 {
-			if at := g.ready[0].at; at <= now {
+			at := g.ready[0].at
+			if at <= now {
 				ui := heap.Pop(&g.ready).(readyUser).user
 				g.mu.Unlock()
 				return ui, true
-			} else {
-				wait = time.Duration(at - now)
 			}
+			wait = time.Duration(at - now)
 		}
 		g.mu.Unlock()
 		select {
