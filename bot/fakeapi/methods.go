@@ -113,6 +113,13 @@ func newChatState(ch models.Chat) *chatState {
 	return &chatState{chat: ch, nextMsgID: 1, msgs: map[int]*storedMsg{}}
 }
 
+// trimChatLocked forgets the message MaxHistory places before newest.
+func (s *Server) trimChatLocked(ch *chatState, newest int) {
+	if s.maxHistory > 0 {
+		delete(ch.msgs, newest-s.maxHistory)
+	}
+}
+
 func (c *chatState) bumpMsgID(id int) {
 	if id >= c.nextMsgID {
 		c.nextMsgID = id + 1
@@ -576,6 +583,7 @@ func (s *Server) addBotMessageLocked(ch *chatState, m *storedMsg, at time.Time) 
 	ch.nextMsgID++
 	m.date = at.Unix()
 	ch.msgs[m.id] = m
+	s.trimChatLocked(ch, m.id)
 	return s.wireLocked(ch, m)
 }
 

@@ -281,3 +281,28 @@ func TestMaxCalls(t *testing.T) {
 		t.Fatalf("chat keeps %d messages", n)
 	}
 }
+
+func TestMaxHistoryBoundsChatsAndUpdates(t *testing.T) {
+	srv := New(Options{Spec: SpecForTest(t), Token: testToken, MaxHistory: 3})
+	defer srv.Close()
+	u := User{ID: 77, FirstName: "A"}
+	for i := 0; i < 10; i++ {
+		srv.SendText(u, fmt.Sprintf("m%d", i))
+	}
+	b := newClient(t, srv)
+	for i := 0; i < 10; i++ {
+		if _, err := b.SendMessage(t.Context(), &bot.SendMessageParams{ChatID: u.ID, Text: fmt.Sprintf("r%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := srv.Chat(u.ID)
+	if len(msgs) > 3 || len(msgs) == 0 || msgs[len(msgs)-1].Text != "r9" {
+		t.Fatalf("chat keeps %d messages, last %+v; want at most 3, the newest", len(msgs), msgs)
+	}
+	srv.mu.Lock()
+	kept := len(srv.history)
+	srv.mu.Unlock()
+	if kept > 3 {
+		t.Errorf("%d updates kept for Redeliver, want at most 3", kept)
+	}
+}

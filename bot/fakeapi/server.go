@@ -23,6 +23,11 @@ type Options struct {
 	BotUsername string           // returned by getMe; default "forumbot_test_bot"
 	Clock       func() time.Time // default time.Now
 	MaxCalls    int              // keep only about the newest MaxCalls calls for Calls/CallsTo/WaitCall (0 = all): bounds memory in long load runs
+	// MaxHistory keeps only about the newest MaxHistory messages of each
+	// chat and updates for Redeliver (0 = all). Long load runs set it: the
+	// history is otherwise most of the process's heap, and its marking most
+	// of the garbage collector's work.
+	MaxHistory int
 }
 
 // User is a Telegram user acting on the bot.
@@ -169,6 +174,7 @@ type Server struct {
 	maxCalls   int
 	calls      []Call
 	callsBase  int // calls dropped by MaxCalls before calls[0]
+	maxHistory int
 	callWake   chan struct{}
 	violations []error
 	subs       map[int]*subscriber
@@ -193,6 +199,7 @@ func newServer(opts Options, limits uploadLimits) *Server {
 		token:        opts.Token,
 		clock:        opts.Clock,
 		maxCalls:     opts.MaxCalls,
+		maxHistory:   opts.MaxHistory,
 		limits:       limits,
 		done:         make(chan struct{}),
 		serveDone:    make(chan struct{}),

@@ -36,6 +36,9 @@ func (s *Server) wakePollersLocked() {
 func (s *Server) enqueueLocked(id int64, kind string, raw []byte) int64 {
 	q := &queuedUpdate{id: id, kind: kind, raw: raw}
 	s.history[id] = q
+	if s.maxHistory > 0 {
+		delete(s.history, id-int64(s.maxHistory))
+	}
 	s.queue = append(s.queue, q)
 	s.wakePollersLocked()
 	return id
@@ -361,6 +364,7 @@ func (s *Server) storeUserMessageLocked(c *chatState, msg *models.Message) {
 		}
 	}
 	c.msgs[msg.ID] = m
+	s.trimChatLocked(c, msg.ID)
 }
 
 // PressButton enqueues a callback_query: the user presses the inline button

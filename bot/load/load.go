@@ -272,7 +272,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	var g *gen
 	var tp *tap
 	as("double", func() {
-		api = fakeapi.New(fakeapi.Options{Spec: cfg.Spec, Token: loadToken, BotUsername: loadUsername, MaxCalls: 4096})
+		api = fakeapi.New(fakeapi.Options{Spec: cfg.Spec, Token: loadToken, BotUsername: loadUsername, MaxCalls: 4096, MaxHistory: 16})
 		g = newGen(api, cfg)
 		tp, err = newTap(api, g.delivered)
 	})
