@@ -158,8 +158,11 @@ func (t *terminal) show(calls <-chan fakeapi.Call) {
 		if c.Err != nil || c.Method == "getUpdates" {
 			continue
 		}
+		// Only what reaches this chat: a callback answer (it has no
+		// chat_id) or a call to the user's chat. Start-up calls such as
+		// setMyCommands are not an answer to anything typed.
 		chat, _ := c.Params["chat_id"].(string)
-		if chat != "" && chat != strconv.FormatInt(t.user.ID, 10) {
+		if c.Method != "answerCallbackQuery" && chat != strconv.FormatInt(t.user.ID, 10) {
 			continue
 		}
 		t.mu.Lock()
