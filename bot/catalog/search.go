@@ -391,6 +391,7 @@ func (ix *Index) Search(query string, limit int) []Hit {
 		}
 		return int(a.forum - b.forum) // catalog order among equals
 	})
+	ranked = relevant(ranked)
 	if limit > 0 && len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
@@ -399,6 +400,28 @@ func (ix *Index) Search(query string, limit int) []Hit {
 		hits[i] = Hit{Forum: ix.forums[r.forum], Score: r.score, Matched: sc.mask[r.forum].names()}
 	}
 	return hits
+}
+
+// relevant keeps, of forums ranked best first, those that match as many
+// query terms as the best one, and at least half as well: "Тараз" should
+// not bring along a forum whose agenda merely has a word one letter away,
+// and "award 2023" wants the 2023 forum with awards, not every forum with
+// awards. A query no forum matches in full still gets its best partial
+// matches.
+func relevant(ranked []rankedForum) []rankedForum {
+	if len(ranked) == 0 {
+		return ranked
+	}
+	bestTerms, bestQuality := math.Modf(ranked[0].score)
+	n := 0
+	for _, r := range ranked {
+		terms, quality := math.Modf(r.score)
+		if terms == bestTerms && quality >= bestQuality/2 {
+			ranked[n] = r
+			n++
+		}
+	}
+	return ranked[:n]
 }
 
 // parseQuery returns the meaningful terms of query, each stem once, and
