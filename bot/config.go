@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/forumbot/forumbot/bot/proposal"
 	"github.com/forumbot/forumbot/locales"
 )
 
@@ -32,6 +33,10 @@ type Config struct {
 	BroadcastRate       float64       // BROADCAST_RATE
 	BroadcastErrorLimit int           // BROADCAST_ERROR_LIMIT
 	ScheduleGrace       time.Duration // SCHEDULE_GRACE
+	// Holidays are the public holidays deadlines skip; AnswerDays is how
+	// many working days after registration an answer is due.
+	Holidays   proposal.Holidays // HOLIDAYS
+	AnswerDays int               // ANSWER_DAYS
 }
 
 // Setting documents one environment variable, for --help.
@@ -53,6 +58,8 @@ var Settings = []Setting{
 	{"BROADCAST_RATE", "25", "broadcast messages a second, all processes together: 1 to 1000 (Telegram allows 30 a second, 1000 for paid broadcasts)"},
 	{"BROADCAST_ERROR_LIMIT", "5", "identical permanent errors in a row that pause a broadcast"},
 	{"SCHEDULE_GRACE", "6h", "how old a schedule slot missed during downtime may be and still run once"},
+	{"HOLIDAYS", "kz", "public holidays answer deadlines skip: kz (Kazakhstan's fixed holidays), dates (2026-05-27) and month-days (12-31), comma-separated; a list without kz replaces them; none for no holidays"},
+	{"ANSWER_DAYS", "15", "working days after registration an official answer to a proposal is due (1 to 365)"},
 }
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in
@@ -116,6 +123,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.ScheduleGrace, err = time.ParseDuration(get("SCHEDULE_GRACE")); err != nil || c.ScheduleGrace < 0 {
 		problems = append(problems, fmt.Sprintf("SCHEDULE_GRACE=%q: use a duration such as 6h", get("SCHEDULE_GRACE")))
+	}
+	if c.Holidays, err = proposal.ParseHolidays(get("HOLIDAYS")); err != nil {
+		problems = append(problems, fmt.Sprintf("HOLIDAYS=%q: %v", get("HOLIDAYS"), err))
+	}
+	if c.AnswerDays, err = strconv.Atoi(get("ANSWER_DAYS")); err != nil || c.AnswerDays < 1 || c.AnswerDays > 365 {
+		problems = append(problems, fmt.Sprintf("ANSWER_DAYS=%q: use a number of working days from 1 to 365", get("ANSWER_DAYS")))
 	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("%s", strings.Join(problems, "\n"))

@@ -97,6 +97,37 @@ import "strconv"
 //	                              (the same text is not stored twice)
 //	<p>user:<user_id>:consent   hash version at(ms) lang: the terms accepted
 //
+// The organizers' side (roles.go, audit.go, proposals_admin.go; the scripts
+// lua/role_*.lua, lua/proposal_status_*.lua, lua/proposal_answer.lua).
+// Organizers are staff, not citizens: their role is not a "user:" key and
+// /forgetme leaves it alone.
+//
+//	<p>roles:organizers         hash user_id -> JSON {"by","at"(ms),"name"}:
+//	                              the organizers an admin granted the role to
+//	                              (admins themselves are ADMIN_IDS, not here)
+//	<p>audit                    list of JSON entries, oldest first (RPUSH):
+//	                              {"at"(ms),"actor","action","target","from",
+//	                              "to","note"}; action is grant, revoke,
+//	                              status, answer or export. Entries are never
+//	                              changed or removed, so an index names one
+//	<p>proposals:answered       zset number -> registered ms (as the status
+//	                              lists): the proposals with an official
+//	                              answer (proposal_answer), so the inbox
+//	                              counts the unanswered ones by ZCOUNT,
+//	                              without reading a proposal
+//	<p>proposals:attr:region:<code>, <p>proposals:attr:category:<category>,
+//	<p>proposals:attr:forum:<id>
+//	                            zset number -> registered ms: the proposals of
+//	                              a region, a category, a forum (they never
+//	                              change), added by proposal_status_index, which
+//	                              builds these names from the prefix
+//	                              proposalAttrPrefix gives
+//	<p>proposals:attr:mark:<year> string: the last sequence number of the year
+//	                              proposal_status_index has indexed
+//
+// A proposal's body gets answer and answered_at from proposal_answer, and a
+// new status and updated_at from proposal_status_change.
+//
 // A proposal's number is known only inside proposal_submit.lua, so that
 // script (and those that walk a user's proposals) builds "<p>proposal:" +
 // number (+ ":author") itself from the prefix proposalPrefix gives; the
@@ -157,6 +188,28 @@ func (k keys) userProposals(userID int64) string { return k.user(userID) + ":pro
 func (k keys) userProposalKeys(userID int64) string { return k.user(userID) + ":proposal_keys" }
 
 func (k keys) consent(userID int64) string { return k.user(userID) + ":consent" }
+
+// The organizers' side.
+
+func (k keys) organizers() string { return k.prefix + "roles:organizers" }
+
+func (k keys) audit() string { return k.prefix + "audit" }
+
+func (k keys) proposalsAnswered() string { return k.prefix + "proposals:answered" }
+
+// proposalAttrPrefix starts the indexes of region, category and forum;
+// proposal_status_index appends "region:<code>" and so on.
+func (k keys) proposalAttrPrefix() string { return k.prefix + "proposals:attr:" }
+
+// proposalAttr is the index of dimension dim (region, category, forum)
+// for value.
+func (k keys) proposalAttr(dim, value string) string {
+	return k.proposalAttrPrefix() + dim + ":" + value
+}
+
+func (k keys) proposalAttrMark(year int) string {
+	return k.proposalAttrPrefix() + "mark:" + strconv.Itoa(year)
+}
 
 // Subscriptions, broadcasts and schedules.
 
