@@ -98,10 +98,12 @@ func isBroadcastStep(step string) bool {
 	return strings.HasPrefix(step, "bc_") || strings.HasPrefix(step, "sc_")
 }
 
-// isOrganizer is the one check of who may broadcast and schedule: a user
-// in ADMIN_IDS, until the proposals work brings organizer roles.
-func (h *Router) isOrganizer(_ context.Context, req *bot.Request) bool {
-	return h.Broadcast != nil && req.UserID != 0 && slices.Contains(h.Broadcast.Organizers, req.UserID)
+// isOrganizer is the one check of who may broadcast and schedule: an
+// admin (ADMIN_IDS) or a user an admin granted the organizer role to
+// (/grant), asked of Redis on every call (roleOf, organizer.go), so a
+// revocation takes effect at once; when Redis cannot answer, no one is.
+func (h *Router) isOrganizer(ctx context.Context, req *bot.Request) bool {
+	return h.roleOf(ctx, req) != roleNone
 }
 
 // refuse answers someone who is not an organizer, changing nothing.

@@ -93,6 +93,11 @@ var verbArgs = map[string]string{
 	VerbBcPause: "a", VerbBcResume: "a", VerbBcCancel: "a",
 	VerbSchedList: "n", VerbSchedPause: "a", VerbSchedRes: "a", VerbSchedDel: "a", VerbSchedDelY: "a",
 	VerbAwardForum: "a", VerbAwardCont: "an", VerbAwardConf: "",
+
+	VerbOrgInbox: "n", VerbOrgFilter: "an", VerbOrgFStatus: "a", VerbOrgFRegion: "a", VerbOrgFCat: "a",
+	VerbOrgFForum: "a", VerbOrgFDue: "a", VerbOrgFReset: "", VerbOrgOpen: "a", VerbOrgCard: "a",
+	VerbOrgStatus: "a", VerbOrgMoveAsk: "a", VerbOrgMove: "a", VerbOrgAnswer: "a", VerbOrgAnswerOK: "a",
+	VerbOrgExport: "", VerbOrgAudit: "a", VerbOrgRevoke: "a",
 }
 
 // ErrBadCallback is returned for callback data the bot did not make.
@@ -206,6 +211,9 @@ func (a Action) valid() bool {
 		return jobIDRE.MatchString(a.Arg)
 	case VerbSchedPause, VerbSchedRes, VerbSchedDel, VerbSchedDelY:
 		return scheduleIDRE.MatchString(a.Arg)
+	}
+	if organizerVerbs[a.Verb] {
+		return validOrganizerAction(a)
 	}
 	return true
 }

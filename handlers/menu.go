@@ -38,7 +38,10 @@ func (h *Router) menu(ctx context.Context, req *bot.Request, note string) error 
 	if note != "" {
 		text = note + "\n\n" + text
 	}
-	return req.Reply.Show(ctx, text, menuKeyboard(req))
+	kb := menuKeyboard(req)
+	// Organizers get their inbox too; the role is asked of Redis now.
+	kb.Row(h.organizerMenuRow(ctx, req)...)
+	return req.Reply.Show(ctx, text, kb)
 }
 
 // start greets the user, or opens the forum a deep link points to.

@@ -38,6 +38,9 @@ type Router struct {
 	// Broadcast configures broadcasts and schedules for organizers
 	// (broadcast.go); nil turns them off.
 	Broadcast *Broadcasts
+	// Organizing configures the organizers' side of proposals: roles,
+	// inbox, answers, export, audit (organizer.go).
+	Organizing *Organizing
 }
 
 // command is one slash command's handler.
@@ -66,6 +69,10 @@ func (h *Router) commands() map[string]command {
 		"broadcast":   h.broadcastCommand,
 		"schedules":   h.schedulesCommand,
 		"announce":    h.announceCommand,
+		"proposals":   h.organizerCommand(h.proposalsCommand),
+		"audit":       h.organizerCommand(h.auditCommand),
+		"grant":       h.adminCommand(h.grantCommand),
+		"revoke":      h.adminCommand(h.revokeCommand),
 	}
 }
 
@@ -95,6 +102,10 @@ func (h *Router) message(ctx context.Context, req *bot.Request, m *models.Messag
 	}
 	// So does the broadcast composer (and a group's migration notice).
 	if handled, err := h.broadcastMessage(ctx, req, m); handled {
+		return err
+	}
+	// And an organizer's answer, or a user to grant or revoke.
+	if handled, err := h.organizerMessage(ctx, req, m); handled {
 		return err
 	}
 	if req.HasCommand {
@@ -142,6 +153,9 @@ func (h *Router) callback(ctx context.Context, req *bot.Request, data string) er
 	}
 	if broadcastVerbs[a.Verb] {
 		return h.broadcastCallback(ctx, req, a)
+	}
+	if organizerVerbs[a.Verb] {
+		return h.organizerCallback(ctx, req, a)
 	}
 	req.Session.ClearDialog()
 	switch a.Verb {

@@ -21,6 +21,7 @@ import (
 	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/broadcast"
 	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/bot/proposal"
 	"github.com/forumbot/forumbot/bot/schedule"
 	"github.com/forumbot/forumbot/bot/ui"
 	"github.com/forumbot/forumbot/handlers"
@@ -104,9 +105,18 @@ func New(ctx context.Context, o Options) (*App, error) {
 		a.ownedStore = true
 	}
 	bcasts := &handlers.Broadcasts{Organizers: cfg.AdminIDs, Location: loc, DefaultLang: cfg.DefaultLang, Rate: cfg.BroadcastRate}
+	// The organizers' side: roles, inbox, answers (told to the author, in
+	// another chat: the reply helper is made once the Bot API client is).
+	organizing := &handlers.Organizing{
+		Admins:      cfg.AdminIDs,
+		Calendar:    proposal.NewCalendar(cfg.Holidays, cfg.AnswerDays, loc),
+		DefaultLang: cfg.DefaultLang,
+		Reply:       func(chatID int64) *ui.Reply { return ui.NewReply(a.API, log, &models.Update{}, chatID) },
+	}
 	pipeline := &bot.Pipeline{
-		Store:       a.Store,
-		Handler:     &handlers.Router{Store: a.Store, Log: log, ProposalLimit: cfg.ProposalLimit, Broadcast: bcasts},
+		Store: a.Store,
+		Handler: &handlers.Router{Store: a.Store, Log: log, ProposalLimit: cfg.ProposalLimit, Broadcast: bcasts,
+			Organizing: organizing},
 		Catalogs:    bot.NewCatalogs(a.Store),
 		Log:         log,
 		DefaultLang: cfg.DefaultLang,

@@ -3,6 +3,7 @@
 //	forumbot [run]        long polling (the default)
 //	forumbot import FILE  load the forum catalog from YAML
 //	forumbot demo         chat with the bot in this terminal, no token or Redis
+//	forumbot export proposals --format csv [filters] [--out FILE]
 //	forumbot --help
 //
 // This file only wires: everything it calls lives in bot/, storage/ and
@@ -52,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		return importCatalog(args[0], stdout, stderr, getenv)
 	case "demo":
 		return runDemo(stdin, stdout, stderr, getenv)
+	case "export":
+		return exportProposals(args, stdout, stderr, getenv)
 	}
 	fmt.Fprintf(stderr, "forumbot: unknown command %q (see forumbot --help)\n", cmd)
 	return 2
@@ -65,6 +68,11 @@ Usage:
   forumbot import FILE   validate a forum catalog (YAML) and replace the stored one
   forumbot demo          chat with the bot in this terminal: embedded Redis and
                          Bot API test double, no token needed
+  forumbot export proposals --format csv [--status all|todo|STATUS]
+         [--region CODE] [--category CATEGORY] [--forum ID|general]
+         [--due overdue|soon] [--lang kk|ru|en] [--out FILE]
+                         the proposals as CSV (UTF-8 with BOM, one row each),
+                         as organizers get it from the bot; stdout by default
   forumbot --help        this help
 
 The demo speaks Kazakh; DEMO_LANG=ru or DEMO_LANG=en makes its user Russian- or
