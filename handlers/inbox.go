@@ -364,6 +364,13 @@ func (h *Router) openCard(ctx context.Context, req *bot.Request, number string) 
 		return err
 	}
 	p := r.Proposal
+	if _, clipped := cardText(p); clipped {
+		// The card shows the beginning: the whole text comes below it.
+		text := fmt.Sprintf("<b>%s</b> · %s\n\n%s", p.Number, esc(req.T.T("org_full_text")), esc(p.Text))
+		if err := req.Reply.Send(ctx, text, nil); err != nil {
+			return err
+		}
+	}
 	for i, a := range p.Attachments {
 		caption := fmt.Sprintf("<b>%s</b> · 📎 %d/%d", p.Number, i+1, len(p.Attachments))
 		if err := req.Reply.SendStored(ctx, a.Kind == proposal.KindPhoto, a.FileID, caption); err != nil {
@@ -409,6 +416,21 @@ func authorLine(t *locales.Localizer, r storage.ProposalRecord) string {
 // orgMaxAnswerShown bounds the answer on a card, which holds the text too.
 const orgMaxAnswerShown = 600
 
+// orgMaxTextAnswered bounds the text on the card of an answered proposal
+// (UTF-16 units), so the text, the answer and the fields stay within one
+// message's 4,096 characters; proposalBody bounds the others.
+const orgMaxTextAnswered = 2200
+
+// cardText is the text as the card shows it, and whether that is only
+// its beginning (openCard then sends the whole of it).
+func cardText(p *proposal.Proposal) (string, bool) {
+	limit := maxShownTextUTF16
+	if p.Answer != "" {
+		limit = orgMaxTextAnswered
+	}
+	return clipUTF16(p.Text, limit)
+}
+
 func (h *Router) showCard(ctx context.Context, req *bot.Request, r storage.ProposalRecord, note string) error {
 	h.leaveAnswer(req)
 	f, page := inboxFilter(req)
@@ -420,7 +442,13 @@ func (h *Router) showCard(ctx context.Context, req *bot.Request, r storage.Propo
 	if line := deadlineLine(t, h.dueCalendar(), p.Status, p.Answer != "", p.CreatedAt, req.Now); line != "" {
 		fmt.Fprintf(&b, "%s\n", esc(line))
 	}
-	b.WriteString(proposalBody(req, *p, authorLine(t, r)))
+	shown := *p
+	var clipped bool
+	shown.Text, clipped = cardText(p)
+	b.WriteString(proposalBody(req, shown, authorLine(t, r)))
+	if clipped {
+		fmt.Fprintf(&b, "\n<i>%s</i>", esc(t.T("prop_text_clipped", "Len", groupDigits(req.Lang(), utf8.RuneCountInString(p.Text)))))
+	}
 	if p.Answer != "" {
 		fmt.Fprintf(&b, "\n\n💬 <b>%s</b> (%s):\n%s", esc(t.T("prop_field_answer")), esc(timeText(req, p.AnsweredAt)), esc(clip(p.Answer, orgMaxAnswerShown)))
 	}

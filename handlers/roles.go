@@ -55,7 +55,7 @@ func (h *Router) revokeList(ctx context.Context, req *bot.Request, note string, 
 		return err
 	}
 	kb := ui.Keys()
-	for _, o := range list {
+	for _, o := range list[:min(len(list), maxListed)] {
 		kb.Row(button("✖️ "+clip(organizerLabel(o.UserID, o.Name), 50), actArg(VerbOrgRevoke, strconv.FormatInt(o.UserID, 10))))
 	}
 	kb.Row(menuRow(req))
@@ -77,7 +77,12 @@ func organizerLabel(id int64, name string) string {
 	return fmt.Sprintf("%s (%d)", name, id)
 }
 
-// organizerList is the organizers in words (HTML), after the admins.
+// maxListed is how many organizers /grant and /revoke list (and offer a
+// button for): a message holds 4,096 characters and a keyboard 100
+// buttons. The others are revoked by id.
+const maxListed = 30
+
+// organizerList is the organizers in words (HTML).
 func (h *Router) organizerList(ctx context.Context, req *bot.Request) (string, error) {
 	list, err := h.Store.Organizers(ctx)
 	if err != nil {
@@ -85,8 +90,11 @@ func (h *Router) organizerList(ctx context.Context, req *bot.Request) (string, e
 	}
 	var b strings.Builder
 	b.WriteString(esc(req.T.N("org_list_title", len(list))))
-	for _, o := range list {
+	for _, o := range list[:min(len(list), maxListed)] {
 		fmt.Fprintf(&b, "\n• %s · %s", esc(organizerLabel(o.UserID, o.Name)), esc(timeText(req, o.GrantedAt)))
+	}
+	if more := len(list) - maxListed; more > 0 {
+		b.WriteString("\n" + esc(req.T.N("org_list_more", more)))
 	}
 	return b.String(), nil
 }

@@ -634,3 +634,50 @@ func TestOrganizerExportCSV(t *testing.T) {
 	}
 	h.say(orgRu, "/audit", "выгрузил CSV: status=all rows=4")
 }
+
+// TestOrganizerLongProposal: a 4,000-character proposal with a
+// 3,000-character answer: the card stays within one message (its text
+// shortened), the whole text comes on opening, and an author the bot
+// cannot reach is said to be so.
+func TestOrganizerLongProposal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withOrgAdmin).start()
+	text := string([]rune(strings.Repeat("Ұзын ұсыныс мәтіні, Қазақстан өңірлері. ", 120))[:3990]) + " СОҢЫ."
+	number := h.seedProposal(9951, 1, 1, "jambyl", proposal.CategoryEcology, proposal.GeneralForum, strings.Repeat("Т", 120), text,
+		proposal.Contact{Name: strings.Repeat("Айгерім ", 16), Phone: "+77011234567"})
+	h.grantOrganizer()
+	// The author wrote to the bot once, and has blocked it since.
+	h.say(user(9951, "kk"), "/start", "")
+	h.api.Inject(fakeapi.Fault{Method: "sendMessage", ChatID: 9951, Code: 403})
+	inbox := h.say(orgRu, "/proposals", number)
+	h.api.PressButton(orgRu, inbox.ID, button(t, inbox, number).CallbackData)
+	card := h.waitMsg(orgRu.ID, inbox.ID, number, "показано начало; всего знаков: 3\u00a0996")
+	full := h.waitText(orgRu.ID, number+" · полный текст", "СОҢЫ.")
+	if !strings.Contains(full.Plain, text) {
+		t.Error("the whole text did not come")
+	}
+	h.pressIn(orgRu, card, "💬 Написать официальный ответ", "Напишите официальный ответ")
+	answer := string([]rune(strings.Repeat("Жауап мәтіні, толық және нақты. ", 100))[:3000])
+	pv := h.say(orgRu, answer, "Ответ на "+number)
+	if n := len([]rune(pv.Plain)); n > 4096 {
+		t.Errorf("the preview has %d characters", n)
+	}
+	h.api.PressButton(orgRu, pv.ID, button(t, pv, "✅ Отправить автору").CallbackData)
+	card = h.waitMsg(orgRu.ID, pv.ID, "Ответ сохранён.", "Автору не удалось написать", "💬 ответ дан")
+	if n := len([]rune(card.Plain)); n > 4096 {
+		t.Errorf("the card has %d characters", n)
+	}
+	if p, _ := h.store.Proposal(context.Background(), number); p.Answer != answer {
+		t.Error("the answer was not stored whole")
+	}
+	// Opened again, answered: a shorter beginning, the whole text below.
+	h.api.PressButton(orgRu, card.ID, button(t, card, "📥 К списку").CallbackData)
+	inbox = h.waitMsg(orgRu.ID, card.ID, "Найдено: 0")
+	h.say(orgRu, "/proposals "+strings.ToLower(number), number+" · полный текст", "СОҢЫ.")
+	h.waitCall("sendMessage", orgRu.ID, func(c fakeapi.Call) bool {
+		return strings.Contains(c.Str("text"), "💬 ответ дан") && strings.Contains(c.Str("text"), "всего знаков: 3\u00a0996")
+	})
+	h.say(orgRu, "/proposals AF-26-1", "Напишите номер предложения так: /proposals AF-2026-000123")
+	h.say(orgRu, "/proposals AF-2026-000777", "Найдено: 0")
+	h.waitCall("sendMessage", orgRu.ID, func(c fakeapi.Call) bool { return c.Str("text") == "Предложения AF-2026-000777 нет." })
+}
