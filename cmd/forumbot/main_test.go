@@ -133,7 +133,7 @@ func TestDemoChatsInTheTerminal(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Hello, Demo!", "[2] 🗂 Past forums", "you pressed: 🗂 Past forums", "5 past forums, newest first",
-		"forums found for “Taraz”", "(no button 99)",
+		"found for “Taraz”", "(no button 99)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the demo did not show %q:\n%s", want, out)
