@@ -355,11 +355,11 @@ func (h *Router) broadcastCallback(ctx context.Context, req *bot.Request, a Acti
 
 // members are the recipients named in a job: the organizers, for the
 // organizers-only audience.
-func (h *Router) members(a storage.Audience) []int64 {
+func (h *Router) members(ctx context.Context, a storage.Audience) []int64 {
 	if a.Kind != storage.AudienceOrganizers || h.Broadcast == nil {
 		return nil
 	}
-	return h.Broadcast.Organizers
+	return h.Store.OrganizerIDs(ctx, h.Broadcast.Organizers)
 }
 
 func (h *Router) defaultLang() string {
@@ -375,7 +375,7 @@ func (h *Router) preview(ctx context.Context, req *bot.Request, aud storage.Audi
 	data := req.Session.Data
 	data["aud"] = aud.String()
 	req.Session.SetDialog(stepBcReady, data)
-	n, err := h.Store.CountAudience(ctx, aud, h.members(aud), h.defaultLang())
+	n, err := h.Store.CountAudience(ctx, aud, h.members(ctx, aud), h.defaultLang())
 	if err != nil {
 		return err
 	}
@@ -405,10 +405,10 @@ func (h *Router) preview(ctx context.Context, req *bot.Request, aud storage.Audi
 }
 
 // newJob is the draft as a job.
-func (h *Router) newJob(req *bot.Request, aud storage.Audience) storage.NewBroadcast {
+func (h *Router) newJob(ctx context.Context, req *bot.Request, aud storage.Audience) storage.NewBroadcast {
 	return storage.NewBroadcast{
 		Kind: storage.KindCopy, Audience: aud, Owner: req.UserID, OwnerChat: req.ChatID, OwnerLang: req.Lang(),
-		Notify: true, Copies: versions(req.Session.Data), Members: h.members(aud),
+		Notify: true, Copies: versions(req.Session.Data), Members: h.members(ctx, aud),
 		Title: audienceLabel(req.T, req.Catalog.Catalog, aud),
 	}
 }
@@ -416,7 +416,7 @@ func (h *Router) newJob(req *bot.Request, aud storage.Audience) storage.NewBroad
 // sendNow creates the job; the message with the buttons becomes its
 // progress message.
 func (h *Router) sendNow(ctx context.Context, req *bot.Request, aud storage.Audience) error {
-	id, _, err := h.Store.CreateBroadcast(ctx, h.newJob(req, aud), req.Now)
+	id, _, err := h.Store.CreateBroadcast(ctx, h.newJob(ctx, req, aud), req.Now)
 	if err != nil {
 		return err
 	}
@@ -493,7 +493,7 @@ func (h *Router) scheduleBroadcast(ctx context.Context, req *bot.Request, aud st
 	for l, ref := range versions(data) {
 		copies[l] = ref.String()
 	}
-	payload, err := json.Marshal(schedule.BroadcastPayload{Copies: copies, Audience: aud.String(), Members: h.members(aud)})
+	payload, err := json.Marshal(schedule.BroadcastPayload{Copies: copies, Audience: aud.String(), Members: h.members(ctx, aud)})
 	if err != nil {
 		return err
 	}
@@ -673,13 +673,18 @@ func (v *BroadcastView) Digest(lang string, d schedule.Digest) string {
 	for _, part := range []struct {
 		key   string
 		items []schedule.DigestItem
-	}{{"digest_new", d.New}, {"digest_due", d.Due}, {"digest_overdue", d.Overdue}} {
-		if len(part.items) == 0 {
+		count int
+	}{{"digest_new", d.New, d.NewCount}, {"digest_due", d.Due, d.DueCount}, {"digest_overdue", d.Overdue, d.OverdueCount}} {
+		n := max(part.count, len(part.items))
+		if n == 0 {
 			continue
 		}
-		b.WriteString("\n\n" + t.N(part.key, len(part.items)))
+		b.WriteString("\n\n" + t.N(part.key, n))
 		for _, it := range part.items {
 			b.WriteString("\n• " + esc(it.Number) + " " + esc(it.Title))
+		}
+		if n > len(part.items) {
+			b.WriteString("\n• …")
 		}
 	}
 	return b.String()

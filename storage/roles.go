@@ -104,3 +104,20 @@ func (s *Store) Organizers(ctx context.Context) ([]Organizer, error) {
 	})
 	return out, nil
 }
+
+// OrganizerIDs is everyone with the organizer's powers: the admins given
+// (ADMIN_IDS) and the organizers granted in Redis, each once, admins first.
+// When Redis cannot answer, the admins alone.
+func (s *Store) OrganizerIDs(ctx context.Context, admins []int64) []int64 {
+	out := append([]int64(nil), admins...)
+	list, err := s.Organizers(ctx)
+	if err != nil {
+		return out
+	}
+	for _, o := range list {
+		if !slices.Contains(out, o.UserID) {
+			out = append(out, o.UserID)
+		}
+	}
+	return out
+}

@@ -50,8 +50,8 @@ type Options struct {
 	Broadcast *broadcast.Config
 	// ScheduleClock is the scheduler's clock (schedule.RealClock when nil).
 	ScheduleClock schedule.Clock
-	// Digest is the organizers' digest source (schedule.NoProposals when
-	// nil: nothing to report until proposals have deadlines).
+	// Digest is the organizers' digest source: when nil, the proposals
+	// (new, due soon, overdue; handlers.ProposalDigest).
 	Digest schedule.DigestSource
 }
 
@@ -174,8 +174,13 @@ func New(ctx context.Context, o Options) (*App, error) {
 		bcfg = *o.Broadcast
 	}
 	a.engine = broadcast.New(a.Store, a.API, bcfg, view, log, nil) // real time: it paces sends
-	a.scheduler = schedule.New(a.Store, schedule.Config{Location: loc, Grace: cfg.ScheduleGrace, Organizers: cfg.AdminIDs},
-		o.ScheduleClock, view, view, o.Digest, log)
+	digest := o.Digest
+	if digest == nil {
+		digest = &handlers.ProposalDigest{Store: a.Store, Calendar: organizing.Calendar}
+	}
+	a.scheduler = schedule.New(a.Store, schedule.Config{Location: loc, Grace: cfg.ScheduleGrace, Organizers: cfg.AdminIDs,
+		OrganizerIDs: func(ctx context.Context) []int64 { return a.Store.OrganizerIDs(ctx, cfg.AdminIDs) }},
+		o.ScheduleClock, view, view, digest, log)
 	a.scheduler.Wake = a.engine.Wake
 	bcasts.Wake, bcasts.Kick = a.engine.Wake, a.scheduler.Kick
 

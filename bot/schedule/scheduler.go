@@ -113,13 +113,18 @@ type DigestItem struct {
 	Due    time.Time
 }
 
-// Digest is the organizers' morning digest.
+// Digest is the organizers' morning digest. The lists may be cut short;
+// the counts say how many there are in all (a count below its list's
+// length means the list is whole).
 type Digest struct {
-	New, Due, Overdue []DigestItem
+	New, Due, Overdue                []DigestItem
+	NewCount, DueCount, OverdueCount int
 }
 
 // Empty reports whether there is nothing to tell.
-func (d Digest) Empty() bool { return len(d.New)+len(d.Due)+len(d.Overdue) == 0 }
+func (d Digest) Empty() bool {
+	return max(len(d.New), d.NewCount)+max(len(d.Due), d.DueCount)+max(len(d.Overdue), d.OverdueCount) == 0
+}
 
 // DigestSource gathers the digest. NoProposals is the source until the
 // proposals work gives organizers deadlines to keep.
@@ -138,7 +143,10 @@ type Config struct {
 	Location   *time.Location
 	Grace      time.Duration // a missed slot younger than this still runs (SCHEDULE_GRACE)
 	Organizers []int64       // who gets the digest and the notices of the bot's own schedules
-	Reload     time.Duration // how often schedules are re-read at the latest
+	// OrganizerIDs, when set, is asked for them at each use instead (the
+	// admins and the organizers granted since start).
+	OrganizerIDs func(ctx context.Context) []int64
+	Reload       time.Duration // how often schedules are re-read at the latest
 }
 
 // Scheduler fires schedules. Several may run against one Redis.
@@ -354,7 +362,7 @@ func (s *Scheduler) tellSkipped(ctx context.Context, sc storage.Schedule, skippe
 		s.notifier.Notify(ctx, sc.OwnerChat, sc.OwnerLang, n)
 		return
 	}
-	for _, id := range s.cfg.Organizers {
+	for _, id := range s.organizers(ctx) {
 		s.notifier.Notify(ctx, id, "", n)
 	}
 }
@@ -497,6 +505,14 @@ func (s *Scheduler) reminders(ctx context.Context, now time.Time) {
 	}
 }
 
+// organizers are who gets the digest and the notices.
+func (s *Scheduler) organizers(ctx context.Context) []int64 {
+	if s.cfg.OrganizerIDs != nil {
+		return s.cfg.OrganizerIDs(ctx)
+	}
+	return s.cfg.Organizers
+}
+
 // sendDigest sends the organizers' digest, when it has something.
 func (s *Scheduler) sendDigest(ctx context.Context, slot time.Time) {
 	d, err := s.digest.Digest(ctx, slot)
@@ -504,7 +520,8 @@ func (s *Scheduler) sendDigest(ctx context.Context, slot time.Time) {
 		s.log.Warn("schedule: digest failed", "err", err)
 		return
 	}
-	if d.Empty() || len(s.cfg.Organizers) == 0 {
+	organizers := s.organizers(ctx)
+	if d.Empty() || len(organizers) == 0 {
 		return
 	}
 	texts := map[string]string{}
@@ -513,7 +530,7 @@ func (s *Scheduler) sendDigest(ctx context.Context, slot time.Time) {
 	}
 	_, created, err := s.store.CreateBroadcast(ctx, storage.NewBroadcast{
 		Kind: storage.KindText, Audience: storage.Audience{Kind: storage.AudienceOrganizers}, Title: "digest",
-		Texts: texts, Members: s.cfg.Organizers, Origin: "digest:" + strconv.FormatInt(slot.Unix(), 10),
+		Texts: texts, Members: organizers, Origin: "digest:" + strconv.FormatInt(slot.Unix(), 10),
 	}, slot)
 	if err != nil {
 		s.log.Warn("schedule: digest not created", "err", err)
