@@ -43,9 +43,12 @@ var expectedKinds = map[string]Kind{
 	"ambiguous":      Ambiguous,
 }
 
-func loadEvalSet(t testing.TB) evalSet {
+func loadEvalSet(t testing.TB) evalSet { return loadEvalFile(t, "testdata/questions.yaml") }
+
+// loadEvalFile reads a question set in the format of questions.yaml.
+func loadEvalFile(t testing.TB, path string) evalSet {
 	t.Helper()
-	data, err := os.ReadFile("testdata/questions.yaml")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +56,7 @@ func loadEvalSet(t testing.TB) evalSet {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		t.Fatalf("questions.yaml: %v", err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	return s
 }
@@ -122,8 +125,37 @@ func answers(r Result) bool { return r.Kind == Answered || r.Kind == Several }
 // TestQuestionSet runs the question set on the built-in catalog and reports
 // the accuracy (the right fact first) and the false-answer rate (an answer
 // where the catalog does not hold the fact).
-func TestQuestionSet(t *testing.T) {
-	set := loadEvalSet(t)
+func TestQuestionSet(t *testing.T) { runEvalSet(t, loadEvalSet(t)) }
+
+// TestHeldOutSet runs testdata/heldout.yaml, a set written in the way users
+// write (misspelt, transliterated, with filler words), more than a third of
+// it questions the catalog cannot answer, with the same bars.
+func TestHeldOutSet(t *testing.T) {
+	set := loadEvalFile(t, "testdata/heldout.yaml")
+	perLang := map[string]int{}
+	unknown := 0
+	for _, q := range set.Questions {
+		perLang[q.Lang]++
+		if q.Unknown {
+			unknown++
+		}
+	}
+	for _, lang := range catalog.Langs {
+		if perLang[lang] < 30 {
+			t.Errorf("%s: %d questions, want at least 30", lang, perLang[lang])
+		}
+	}
+	if 3*unknown < len(set.Questions) {
+		t.Errorf("%d of %d questions the catalog cannot answer, want at least a third", unknown, len(set.Questions))
+	}
+	runEvalSet(t, set)
+}
+
+// runEvalSet answers every question of set on the built-in catalog, logs
+// the wrong replies, the accuracy and the false-answer rate, and fails when
+// either misses its bar.
+func runEvalSet(t *testing.T, set evalSet) {
+	t.Helper()
 	c := catalog.Builtin()
 	e := New(c, catalog.NewIndex(c))
 	defaultNow := day(t, set.Now)
