@@ -212,21 +212,29 @@ func tokenize(text string) []token {
 		}
 		word++
 	}
+	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+	prev := ' '
 	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+		if isWordRune(r) {
 			if start < 0 {
 				start = i
 			}
+			prev = r
 			continue
 		}
 		flush(i)
+		// A single quote opens before a word and closes after one; within
+		// a word ("region's") it is an apostrophe.
+		next, _ := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
+		single := strings.ContainsRune(`'‘’`, r)
 		switch {
-		case quote == 0 && strings.ContainsRune(`«„“"`, r):
+		case quote == 0 && (strings.ContainsRune(`«„“"`, r) || single && !isWordRune(prev) && isWordRune(next)):
 			quotes++
 			quote = quotes
-		case quote > 0 && strings.ContainsRune(`»“”"`, r):
+		case quote > 0 && (strings.ContainsRune(`»“”"`, r) || single && isWordRune(prev) && !isWordRune(next)):
 			quote = 0
 		}
+		prev = r
 	}
 	flush(len(text))
 	return toks

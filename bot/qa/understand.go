@@ -173,14 +173,15 @@ func (a *analysis) namedKinds() (award, speaker bool) {
 }
 
 // unknownNames returns the names a question gives that the catalog does not
-// hold: a quoted name the engine did not recognise («Молодой лидер»), or a
+// hold: a quoted name the engine did not recognise in full («Молодой лидер»,
+// «Жас көшбасшы» beside «Жас буын»), or a
 // word written with a capital letter, not first, that no text of the
 // catalog has ("Париже" in "Когда был форум в Париже?").
 func (e *Engine) unknownNames(q *question) []string {
 	var out []string
 	// Quoted stretches: unknown unless a place or a name took a word of it.
 	spans := map[int][]string{}
-	known := map[int]bool{}
+	known, left := map[int]bool{}, map[int]bool{}
 	var order []int
 	for _, t := range q.toks {
 		if t.quote == 0 {
@@ -195,10 +196,16 @@ func (e *Engine) unknownNames(q *question) []string {
 		switch t.use {
 		case usePlace, useName, useNumber:
 			known[t.quote] = true
+		case useNone:
+			// A word of the quote that no name took: the quote names
+			// something else («Жас көшбасшы» is not «Жас буын»).
+			if !isGeneric(compiled().generic, t.fold, t.stem) {
+				left[t.quote] = true
+			}
 		}
 	}
 	for _, k := range order {
-		if !known[k] {
+		if !known[k] || left[k] {
 			out = append(out, strings.Join(spans[k], " "))
 		}
 	}
