@@ -217,7 +217,112 @@ func (e *Engine) unknownNames(q *question) []string {
 			out = append(out, t.raw)
 		}
 	}
+	return append(out, e.unknownLowerNames(q)...)
+}
+
+// unknownLowerNames returns the names written in lower case, as users
+// mostly write, that the catalog does not hold: two or more words in a row
+// that no text of the catalog and no word table knows, nor a typo of one
+// ("марат бекетов"), or one such word shaped like a surname or a patronymic
+// ("ерболов", "beketova", "нурланулы"). Left alone, the search would pick a
+// forum for them by a faint likeness.
+func (e *Engine) unknownLowerNames(q *question) []string {
+	var out []string
+	strange := func(t *token) bool { return e.strange(t) }
+	toks := q.toks
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
+		if !strange(t) || t.upper && t.word > 0 {
+			continue // a capitalised word is judged by unknownNames
+		}
+		words := []string{t.raw}
+		k := i + 1
+		for ; k < len(toks) && strange(&toks[k]); k++ {
+			if toks[k].word != toks[k-1].word {
+				words = append(words, toks[k].raw)
+			}
+		}
+		if len(words) > 1 || surnameShaped(t.fold) {
+			// The first name before a surname is part of the name, known
+			// word or not ("марат бекетов").
+			if len(words) == 1 && i > 0 && toks[i-1].use == useNone && toks[i-1].word == t.word-1 && !isDigits(toks[i-1].fold) {
+				words = append([]string{toks[i-1].raw}, words...)
+			}
+			out = append(out, strings.Join(words, " "))
+		}
+		i = k - 1
+	}
 	return out
+}
+
+// surnameEndings are the folded endings of Kazakh and Russian surnames and
+// patronymics, in Cyrillic and in Latin letters.
+var surnameEndings = []string{
+	"ов", "ев", "ова", "ева", "ина", "ын", "ин", "улы", "уулы", "кызы", "овна", "евна", "ович", "евич",
+	"ov", "ev", "ova", "eva", "uly", "kyzy", "ovna", "evna", "ovich", "evich",
+}
+
+// surnameShaped reports whether a folded word of five runes or more ends
+// like a surname or a patronymic.
+func surnameShaped(fold string) bool {
+	if utf8.RuneCountInString(fold) < 5 {
+		return false
+	}
+	for _, s := range surnameEndings {
+		if strings.HasSuffix(fold, catalog.Fold(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// strange reports whether a word nothing took is one the engine does not
+// know: four runes or more, not a number, outside quotes.
+func (e *Engine) strange(t *token) bool {
+	return t.use == useNone && t.quote == 0 && !isDigits(t.fold) &&
+		utf8.RuneCountInString(t.fold) >= 4 && !e.knownWord(t)
+}
+
+// knownWord reports whether a word is one the engine knows: a word of the
+// catalog's texts or of the word tables, another form of one, or a typo of
+// one.
+func (e *Engine) knownWord(t *token) bool {
+	if e.knownStem(t.stem) {
+		return true
+	}
+	tb := compiled()
+	for _, c := range tb.cues {
+		for _, w := range c.words {
+			if w.match(t, false) || !w.root && utf8.RuneCountInString(w.fold) >= prefixMinRunes && oneEdit(w.fold, t.fold) {
+				return true
+			}
+		}
+	}
+	for _, f := range tb.figures {
+		for _, w := range f.words {
+			if w.match(t, false) {
+				return true
+			}
+		}
+	}
+	if isGeneric(tb.generic, t.fold, t.stem) {
+		return true
+	}
+	if _, ok := tb.ordinals[t.stem]; ok {
+		return true
+	}
+	// A typo of a catalog word, unless the word is shaped like a surname:
+	// a surname of the catalog is the names' to find, and "мамин" is not
+	// "Мамания".
+	if utf8.RuneCountInString(t.stem) >= prefixMinRunes && !surnameShaped(t.fold) {
+		first, _ := firstRune(t.stem)
+		for s := range e.stems {
+			if r, _ := firstRune(s); r == first && utf8.RuneCountInString(s) >= prefixMinRunes && oneEdit(s, t.stem) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // knownStem reports whether some text of the catalog has a word with the
@@ -291,6 +396,19 @@ func (e *Engine) candidates(a *analysis) []int {
 	}
 	if len(words) == 0 {
 		return set
+	}
+	// The search would choose the forums by words the engine does not know
+	// ("когда был форум в семее"): by a faint likeness, not by what the
+	// question names. The question is about something the catalog lacks.
+	if len(a.unknowns) == 0 {
+		for i := range a.q.toks {
+			if t := &a.q.toks[i]; e.strange(t) {
+				a.unknowns = append(a.unknowns, t.raw)
+			}
+		}
+		if len(a.unknowns) > 0 {
+			return nil
+		}
 	}
 	hits := e.ix.Search(strings.Join(words, " "), 0)
 	if len(hits) == 0 {
