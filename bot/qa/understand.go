@@ -400,7 +400,7 @@ func (e *Engine) candidates(a *analysis) []int {
 	// The search would choose the forums by words the engine does not know
 	// ("когда был форум в семее"): by a faint likeness, not by what the
 	// question names. The question is about something the catalog lacks.
-	if len(a.unknowns) == 0 {
+	if len(a.unknowns) == 0 && a.q.sig&sNoData == 0 {
 		for i := range a.q.toks {
 			if t := &a.q.toks[i]; e.strange(t) {
 				a.unknowns = append(a.unknowns, t.raw)

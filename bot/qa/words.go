@@ -131,7 +131,7 @@ var cueWords = []struct {
 	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
 	{"who", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
 	{"spoke", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke | sModerator},
-	{"participa*", sWho},
+	{"participa*", sWho}, {"took part", sWho}, {"take part", sWho}, {"taking part", sWho}, {"attend*", sWho},
 	{"organized", sOrganizer}, {"organised", sOrganizer}, {"organizer*", sOrganizer},
 	{"organiser*", sOrganizer}, {"hosted", sOrganizer},
 	{"won", sWin}, {"win", sWin}, {"wins", sWin}, {"winner*", sWin | sAward}, {"honoured", sWin},
@@ -167,7 +167,7 @@ var cueWords = []struct {
 	{"регистрироваться", sNoData}, {"register for", sNoData}, {"registration*", sNoData}, {"sign up", sNoData},
 	{"саат нешеде", sAsk | sNoData}, {"қай сағатта", sAsk | sNoData}, {"сағат*", sNoData},
 	{"во сколько", sAsk | sNoData}, {"в котором часу", sAsk | sNoData}, {"час*", sNoData},
-	{"what time", sAsk | sNoData}, {"o clock", sNoData}, {"dress code", sNoData}, {"дресс код", sNoData},
+	{"what time", sAsk | sNoData}, {"how long", sAsk | sNoData}, {"o clock", sNoData}, {"dress code", sNoData}, {"дресс код", sNoData},
 	{"билет*", sNoData}, {"ticket*", sNoData}, {"бағасы*", sNoData},
 
 	// The forum itself, in any form ("форумда", "форумов", "forums").
