@@ -46,6 +46,12 @@ func (a *analysis) reply(e *Engine, lang string, now time.Time) Result {
 	case len(a.unknowns) > 0:
 		res.Kind = Unknown
 		res.Text = w.t.T("qa_unknown_name", "Name", esc(a.unknowns[0]))
+		if a.hard && len(a.cands) == 1 {
+			// What is known of the one forum the question is about.
+			f := e.forums[a.cands[0]]
+			res.Forums = []*catalog.Forum{f}
+			res.Text += " " + w.heldSentence(f)
+		}
 		return res
 	case a.hard && len(a.cands) == 0:
 		res.Kind = Unknown
@@ -66,6 +72,10 @@ func (a *analysis) reply(e *Engine, lang string, now time.Time) Result {
 		res.Text = w.t.T("qa_no_data", "Filter", w.filter(a))
 		if forums := e.sorted(a.cands); len(forums) <= maxAnswered {
 			res.Forums = forums
+			if len(forums) == 1 && a.hard {
+				// What is known of the one forum the question is about.
+				res.Text += " " + w.heldSentence(forums[0])
+			}
 		}
 		return res
 	case a.fact == FactNone:
