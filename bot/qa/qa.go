@@ -110,6 +110,9 @@ type Engine struct {
 	ix     *catalog.Index
 	names  *nameIndex
 	stems  map[string]bool // of every word of every text of the catalog
+	// awardStems are the stems of the words of the contests' and the
+	// nominations' names.
+	awardStems map[string]bool
 }
 
 // New builds the engine for c, whose search index ix is the fallback for
@@ -126,6 +129,18 @@ func New(c *catalog.Catalog, ix *catalog.Index) *Engine {
 	}
 	e.names = buildNames(e.forums)
 	e.stems = catalogStems(e.forums)
+	e.awardStems = map[string]bool{}
+	for _, f := range e.forums {
+		for _, aw := range f.Awards {
+			for _, t := range []catalog.Text{aw.Contest, aw.Nomination} {
+				for _, s := range t.All() {
+					for _, tok := range catalog.Tokens(s) {
+						e.awardStems[catalog.Stem(tok)] = true
+					}
+				}
+			}
+		}
+	}
 	return e
 }
 

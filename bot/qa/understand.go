@@ -51,6 +51,9 @@ func (e *Engine) understand(text string, now time.Time) *analysis {
 	}
 	a.unknownFigure = a.countsUnknown()
 	a.unknowns = e.unknownNames(q)
+	if len(a.unknowns) == 0 {
+		a.unknowns = e.unknownAward(q)
+	}
 	a.cands = e.candidates(a)
 	a.fact = a.decide()
 	return a
@@ -471,4 +474,71 @@ func inYear(f *catalog.Forum, y int) bool {
 		return true
 	}
 	return f.End != nil && f.End.Known() && f.Start.Known() && f.Start.Year <= y && y <= f.End.Year
+}
+
+// unknownAward returns the name of an award, a contest or a nomination a
+// question gives that no name of the catalog took: the words beside the
+// word "award", "номинация", "байқау" that nothing understood, one of them
+// at least no word of the catalog's contests and nominations ("the youth
+// award", "в конкурсе лучший волонтёр"). Asked about it, the catalog's
+// other awards are not the answer.
+func (e *Engine) unknownAward(q *question) []string {
+	toks := q.toks
+	isAward := func(t *token) bool { return t.use == useCue && t.sig&sAward != 0 && t.sig&sWin == 0 }
+	free := func(t *token) bool {
+		return (t.use == useNone || t.use == useFigure) && t.quote == 0 && !isDigits(t.fold) &&
+			utf8.RuneCountInString(t.fold) >= 4
+	}
+	for i := range toks {
+		if !isAward(&toks[i]) {
+			continue
+		}
+		var words []string
+		// The words right before it ("youth award", "жас көшбасшы
+		// номинациясы"), or else right after it ("номинация лучший
+		// волонтёр").
+		k := i
+		for k > 0 && free(&toks[k-1]) {
+			k--
+		}
+		for ; k < i; k++ {
+			words = append(words, toks[k].raw)
+		}
+		if len(words) == 0 {
+			for k := i + 1; k < len(toks) && free(&toks[k]); k++ {
+				words = append(words, toks[k].raw)
+			}
+		}
+		if len(words) > 0 && slices.ContainsFunc(words, func(w string) bool { return !e.awardWord(w) }) {
+			return []string{strings.Join(append(words, toks[i].raw), " ")}
+		}
+	}
+	return nil
+}
+
+// awardWord reports whether a written word is, in some form or with a typo,
+// a word of the names of the catalog's contests and nominations.
+func (e *Engine) awardWord(w string) bool {
+	for _, f := range catalog.Tokens(w) {
+		st := catalog.Stem(f)
+		if e.awardStems[st] {
+			continue
+		}
+		found := false
+		for s := range e.awardStems {
+			short, long := s, st
+			if len(short) > len(long) {
+				short, long = long, short
+			}
+			if utf8.RuneCountInString(short) >= prefixMinRunes && strings.HasPrefix(long, short) ||
+				utf8.RuneCountInString(short) >= typoMinRunes && oneEdit(s, st) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
