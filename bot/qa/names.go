@@ -423,6 +423,7 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 		distinct, exactish, rare, own := false, false, false, false
 		var toks []int
 		lastSpecific := -1
+		otherPerson := false
 		for w, nw := range ws {
 			if !nw.generic {
 				total += nw.weight
@@ -430,6 +431,10 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 			}
 			if h.tok[w] < 0 || nw.generic {
 				continue
+			}
+			if e.person && surnameExtended(q.toks[h.tok[w]].fold, nx.voc.stems[nw.id], e.name) {
+				otherPerson = true // "Ахметова" is not "Ахмет"
+				q.toks[h.tok[w]].alien = true
 			}
 			got += nw.weight
 			toks = append(toks, h.tok[w])
@@ -439,7 +444,7 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 			exactish = exactish || h.quality[w] >= matchPrefix || runes >= typoMinRunes
 			rare = rare || nw.df == 1 && runes >= rareMinRunes && h.quality[w] >= matchPrefix
 		}
-		if total == 0 || got == 0 || !exactish || !own {
+		if total == 0 || got == 0 || !exactish || !own || otherPerson {
 			continue
 		}
 		// Every word of the name is in the question, its generic words
@@ -507,4 +512,32 @@ func (nx *nameIndex) figureLabelHits(q *question, eligible func(*token) bool) ma
 		}
 	}
 	return out
+}
+
+// surnameSuffixes are what turns a name into another surname: "Ахмет" and
+// "Ахметов", "Ахметова", "Ахметұлы".
+var surnameSuffixes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range []string{"ов", "ев", "ова", "ева", "ин", "ина", "улы", "уулы", "кызы", "ov", "ev", "ova", "eva", "uly", "kyzy"} {
+		m[catalog.Fold(s)] = true
+	}
+	return m
+}()
+
+// surnameExtended reports whether a question's folded word is a word of a
+// person's name, by its stem, with a surname's suffix added that the name
+// itself does not have: "ахметова" is not "Ахмет".
+func surnameExtended(fold, stem string, name catalog.Text) bool {
+	rest, ok := strings.CutPrefix(fold, stem)
+	if !ok || !surnameSuffixes[rest] {
+		return false
+	}
+	for _, s := range name.All() {
+		for _, t := range catalog.Tokens(s) {
+			if t == fold {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -24,6 +24,7 @@ type token struct {
 	use   use    // what the parser took it for
 	sig   signal // the cue's signals, for a cue word
 	label bool   // a word of a figure's label
+	alien bool   // a surname the catalog's person's name is not ("Ахметова" beside "Ахмет")
 }
 
 // use is what a token was taken for.

@@ -231,7 +231,7 @@ func (e *Engine) unknownNames(q *question) []string {
 // forum for them by a faint likeness.
 func (e *Engine) unknownLowerNames(q *question) []string {
 	var out []string
-	strange := func(t *token) bool { return e.strange(t) }
+	strange := func(t *token) bool { return e.strange(t) || t.alien && t.use == useNone }
 	toks := q.toks
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
@@ -245,7 +245,7 @@ func (e *Engine) unknownLowerNames(q *question) []string {
 				words = append(words, toks[k].raw)
 			}
 		}
-		if len(words) > 1 || surnameShaped(t.fold) {
+		if len(words) > 1 || surnameShaped(t.fold) || t.alien {
 			// The first name before a surname is part of the name, known
 			// word or not ("марат бекетов").
 			if len(words) == 1 && i > 0 && toks[i-1].use == useNone && toks[i-1].word == t.word-1 && !isDigits(toks[i-1].fold) {
