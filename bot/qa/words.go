@@ -131,7 +131,7 @@ var cueWords = []struct {
 	{"where", sAsk | sWhere},
 	{"which city", sAsk | sWhere | sCity}, {"what city", sAsk | sWhere | sCity},
 	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
-	{"who", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
+	{"who", sAsk | sWho}, {"whos", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
 	{"spoke", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke | sModerator},
 	{"participa*", sWho}, {"took part", sWho}, {"take part", sWho}, {"taking part", sWho}, {"attend*", sWho},
 	{"organized", sOrganizer}, {"organised", sOrganizer}, {"organizer*", sOrganizer},
@@ -162,7 +162,8 @@ var cueWords = []struct {
 	{"демеуші*", sNoData}, {"бағасы", sNoData}, {"құны", sNoData}, {"байланыс телефон*", sNoData},
 	{"спонсир*", sNoData}, {"спонсор*", sNoData}, {"стоимост*", sNoData}, {"стоил*", sNoData},
 	{"стоит", sNoData}, {"цена", sNoData}, {"цену", sNoData}, {"телефон*", sNoData},
-	{"sponsor*", sNoData}, {"cost*", sNoData}, {"price*", sNoData}, {"fee*", sNoData},
+	// "cost" and "fee" whole: folded, "cost*" would be the start of "Костанай".
+	{"sponsor*", sNoData}, {"cost", sNoData}, {"costs", sNoData}, {"price*", sNoData}, {"fee", sNoData}, {"fees", sNoData},
 	{"phone*", sNoData}, {"contact*", sNoData},
 	// Registration, the hour and what one wears: the reports never give them.
 	// ("тіркелген", "зарегистрировано", "registered" are of the NGOs' figures).
