@@ -170,7 +170,7 @@ var cueWords = []struct {
 	{"тіркелу*", sNoData}, {"тіркеу*", sNoData}, {"регистрац*", sNoData}, {"зарегистрироваться", sNoData},
 	{"регистрироваться", sNoData}, {"register for", sNoData}, {"registration*", sNoData}, {"sign up", sNoData},
 	{"саат нешеде", sAsk | sNoData}, {"қай сағатта", sAsk | sNoData}, {"сағат*", sNoData},
-	{"во сколько", sAsk | sNoData}, {"в котором часу", sAsk | sNoData}, {"час*", sNoData},
+	{"во сколько", sAsk | sNoData}, {"в котором часу", sAsk | sNoData}, {"час", sNoData}, {"часа", sNoData}, {"часов", sNoData}, {"часу", sNoData},
 	{"what time", sAsk | sNoData}, {"how long", sAsk | sNoData}, {"o clock", sNoData}, {"dress code", sNoData}, {"дресс код", sNoData},
 	{"билет*", sNoData}, {"ticket*", sNoData}, {"бағасы*", sNoData},
 
