@@ -432,7 +432,8 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 			if h.tok[w] < 0 || nw.generic {
 				continue
 			}
-			if e.person && surnameExtended(q.toks[h.tok[w]].fold, nx.voc.stems[nw.id], e.name) {
+			if e.person && (surnameExtended(q.toks[h.tok[w]].fold, nx.voc.stems[nw.id], e.name) ||
+				h.quality[w] == matchPrefix && longerName(q.toks[h.tok[w]].fold, nx.voc.stems[nw.id], e.name)) {
 				otherPerson = true // "Ахметова" is not "Ахмет"
 				q.toks[h.tok[w]].alien = true
 			}
@@ -540,4 +541,26 @@ func surnameExtended(fold, stem string, name catalog.Text) bool {
 		}
 	}
 	return true
+}
+
+// longerName reports whether a question's folded word, which starts with
+// stem, the stem of a word of a person's name, goes on past that word otherwise
+// than by a case ending: "султанбекова" is not "Сұлтанова", though both
+// start with "султан"; "кыдырбаевой" is "Қыдырбаева".
+func longerName(fold, stem string, name catalog.Text) bool {
+	best := -3 // the runes the word shares with the closest name word, less that word's
+	for _, s := range name.All() {
+		for _, t := range catalog.Tokens(s) {
+			if !strings.HasPrefix(t, stem) {
+				continue
+			}
+			rt, rf := []rune(t), []rune(fold)
+			n := 0
+			for n < len(rt) && n < len(rf) && rt[n] == rf[n] {
+				n++
+			}
+			best = max(best, n-len(rt))
+		}
+	}
+	return best < -2
 }
