@@ -129,10 +129,14 @@ type tables struct {
 	modRoles   [][]patWord    // moderatorRoles
 	tens       map[string]int
 	suffixes   map[string]bool
+	askFirst   map[string]bool // askFirstWords, folded
 }
 
 var compiled = sync.OnceValue(func() *tables {
-	tb := &tables{ordinals: map[string]int{}, tens: map[string]int{}, suffixes: map[string]bool{}}
+	tb := &tables{ordinals: map[string]int{}, tens: map[string]int{}, suffixes: map[string]bool{}, askFirst: map[string]bool{}}
+	for _, w := range askFirstWords {
+		tb.askFirst[catalog.Fold(w)] = true
+	}
 	for _, c := range cueWords {
 		tb.cues = append(tb.cues, cuePattern{compilePattern(c.pattern), c.sig})
 	}
@@ -364,7 +368,13 @@ func (q *question) findFigureKinds() {
 
 // isQuestion reports whether the message asks something rather than names
 // something to search for.
-func (q *question) isQuestion() bool { return q.mark || q.sig&sAsk != 0 }
+func (q *question) isQuestion() bool {
+	return q.mark || q.sig&sAsk != 0 || len(q.toks) > 1 && compiled().askFirst[q.toks[0].fold]
+}
+
+// askFirstWords open an English question that asks yes or no ("is entry
+// free", "was there a forum"); elsewhere in a message they say nothing.
+var askFirstWords = []string{"is", "are", "was", "were", "can", "could", "will", "do", "has", "have"}
 
 // countsForums reports whether the question counts forums: "қанша форум",
 // "сколько всего форумов", "how many NGO forums", "сколько раз".

@@ -83,7 +83,7 @@ var cueWords = []struct {
 	{"цифр*", sFigure}, {"көрсеткіш*", sFigure}, {"дерек*", sFigure},
 
 	// Russian.
-	{"когда", sAsk | sWhen}, {"какого числа", sAsk | sWhen | sDay}, {"как* год*", sAsk | sWhen},
+	{"когда", sAsk | sWhen}, {"какой день", sAsk | sWhen | sDay}, {"в какой день", sAsk | sWhen | sDay}, {"какого числа", sAsk | sWhen | sDay}, {"как* год*", sAsk | sWhen},
 	{"как* дат*", sAsk | sWhen | sDay}, {"дата", sDate | sDay}, {"даты", sDate | sDay}, {"дату", sDate | sDay},
 	{"точн* дат*", sAsk | sDate | sDay}, {"как* месяц*", sAsk | sWhen | sDay}, {"месяц*", sDate | sDay},
 	{"сроки", sDate},
@@ -118,7 +118,7 @@ var cueWords = []struct {
 	{"этом году", sThisYear}, {"текущем году", sThisYear}, {"прошлом году", sLastYear},
 	{"следующем году", sNextYear}, {"будущем году", sNextYear},
 	{"раз", sTimes},
-	{"что", sAsk}, {"как", sAsk}, {"какой", sAsk}, {"который", sAsk}, {"ли", sAsk}, {"расскаж*", sAsk},
+	{"что", sAsk}, {"чему", sAsk}, {"как", sAsk}, {"какой", sAsk}, {"который", sAsk}, {"ли", sAsk}, {"расскаж*", sAsk},
 	{"подскаж*", sAsk}, {"скаж*", sAsk}, {"расскаж* о", sAsk | sAbout}, {"расскаж* об", sAsk | sAbout},
 	{"расскаж* про", sAsk | sAbout}, {"что известно о", sAsk | sAbout},
 	{"цифр*", sFigure}, {"статистик*", sFigure}, {"показател*", sFigure},
@@ -132,7 +132,7 @@ var cueWords = []struct {
 	{"which city", sAsk | sWhere | sCity}, {"what city", sAsk | sWhere | sCity},
 	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
 	{"who", sAsk | sWho}, {"whos", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
-	{"spoke", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke | sModerator},
+	{"spoke", sWho | sSpoke}, {"talked at", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke | sModerator},
 	{"participa*", sWho}, {"took part", sWho}, {"take part", sWho}, {"taking part", sWho}, {"attend*", sWho},
 	{"organized", sOrganizer}, {"organised", sOrganizer}, {"organizer*", sOrganizer},
 	{"organiser*", sOrganizer}, {"hosted", sOrganizer},
@@ -172,7 +172,21 @@ var cueWords = []struct {
 	{"саат нешеде", sAsk | sNoData}, {"қай сағатта", sAsk | sNoData}, {"сағат*", sNoData},
 	{"во сколько", sAsk | sNoData}, {"в котором часу", sAsk | sNoData}, {"час", sNoData}, {"часа", sNoData}, {"часов", sNoData}, {"часу", sNoData},
 	{"what time", sAsk | sNoData}, {"how long", sAsk | sNoData}, {"o clock", sNoData}, {"dress code", sNoData}, {"дресс код", sNoData},
-	{"билет*", sNoData}, {"ticket*", sNoData}, {"бағасы*", sNoData},
+	{"билет*", sNoData}, {"бесплатн*", sNoData}, {"платн*", sNoData}, {"вход", sNoData}, {"тегін", sNoData},
+	{"entry", sNoData}, {"entrance", sNoData}, {"admission", sNoData}, {"ticket*", sNoData}, {"бағасы*", sNoData},
+
+	// A month names a date finer than the year: "тамызда өтті ме?",
+	// "в октябре?", "in May?" ("may" alone is a verb, "March" a word of
+	// "march").
+	{"қаңтар*", sDate | sDay}, {"ақпан*", sDate | sDay}, {"наурыз*", sDate | sDay}, {"сәуір*", sDate | sDay},
+	{"мамыр*", sDate | sDay}, {"маусым*", sDate | sDay}, {"шілде*", sDate | sDay}, {"тамыз*", sDate | sDay},
+	{"қыркүйек*", sDate | sDay}, {"қазанда", sDate | sDay}, {"қарашада", sDate | sDay}, {"желтоқсан*", sDate | sDay},
+	{"январ*", sDate | sDay}, {"феврал*", sDate | sDay}, {"марте", sDate | sDay}, {"апрел*", sDate | sDay},
+	{"мае", sDate | sDay}, {"июн*", sDate | sDay}, {"июл*", sDate | sDay}, {"август*", sDate | sDay},
+	{"сентябр*", sDate | sDay}, {"октябр*", sDate | sDay}, {"ноябр*", sDate | sDay}, {"декабр*", sDate | sDay},
+	{"january", sDate | sDay}, {"february", sDate | sDay}, {"april", sDate | sDay}, {"june", sDate | sDay},
+	{"july", sDate | sDay}, {"august", sDate | sDay}, {"september", sDate | sDay}, {"october", sDate | sDay},
+	{"november", sDate | sDay}, {"december", sDate | sDay},
 
 	// The forum itself, in any form ("форумда", "форумов", "forums").
 	{"форум*", sForum}, {"жиын*", sForum},
@@ -252,7 +266,7 @@ var genericNameWords = []string{
 // or a city ("облысы", "область", "Region", "қаласы", "город", "City").
 // A place is recognised without them, and better with them.
 var placeGenericWords = []string{
-	"облыс*", "област*", "region", "қала*", "город*", "city",
+	"облыс*", "област*", "обл", "region", "қала*", "город*", "city",
 }
 
 // ordinalWords are the ordinal numerals: Kazakh, Russian and English, each
