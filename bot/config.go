@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,11 @@ type Config struct {
 	// many working days after registration an answer is due.
 	Holidays   proposal.Holidays // HOLIDAYS
 	AnswerDays int               // ANSWER_DAYS
+	// ListenAddr is the address of /healthz, /readyz and /metrics; empty
+	// turns the server off.
+	ListenAddr string // LISTEN_ADDR
+	// LogFormat is text (for a terminal) or json (for log collectors).
+	LogFormat string // LOG_FORMAT
 }
 
 // Setting documents one environment variable, for --help.
@@ -51,6 +57,8 @@ var Settings = []Setting{
 	{"ADMIN_IDS", "", "comma-separated Telegram user ids of the admins"},
 	{"DEFAULT_LANG", "kk", "language for users whose Telegram language the bot does not speak: kk, ru or en"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"LOG_FORMAT", "text", "text (for a terminal) or json (one JSON object a line, for production)"},
+	{"LISTEN_ADDR", "127.0.0.1:8080", "address of the HTTP server of /healthz, /readyz and /metrics (Prometheus); set empty, or off, to turn it off"},
 	{"SESSION_TTL", "24h", "how long an idle chat's dialog is kept"},
 	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
@@ -129,6 +137,21 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.AnswerDays, err = strconv.Atoi(get("ANSWER_DAYS")); err != nil || c.AnswerDays < 1 || c.AnswerDays > 365 {
 		problems = append(problems, fmt.Sprintf("ANSWER_DAYS=%q: use a number of working days from 1 to 365", get("ANSWER_DAYS")))
+	}
+	switch c.LogFormat = strings.ToLower(get("LOG_FORMAT")); c.LogFormat {
+	case "text", "json":
+	default:
+		problems = append(problems, fmt.Sprintf("LOG_FORMAT=%q: use text or json", get("LOG_FORMAT")))
+	}
+	// LISTEN_ADDR set to nothing (see cmd/forumbot) or to off turns the
+	// server off.
+	switch c.ListenAddr = get("LISTEN_ADDR"); strings.ToLower(c.ListenAddr) {
+	case "off", "none":
+		c.ListenAddr = ""
+	default:
+		if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
+			problems = append(problems, fmt.Sprintf("LISTEN_ADDR=%q: use host:port such as 127.0.0.1:8080, or off", c.ListenAddr))
+		}
 	}
 	if len(problems) > 0 {
 		return c, fmt.Errorf("%s", strings.Join(problems, "\n"))

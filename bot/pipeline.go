@@ -10,6 +10,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/forumbot/forumbot/bot/metrics"
 	"github.com/forumbot/forumbot/bot/ui"
 	"github.com/forumbot/forumbot/locales"
 	"github.com/forumbot/forumbot/storage"
@@ -31,6 +32,9 @@ type Pipeline struct {
 	// Timeout bounds one update's work, so a stuck call cannot hold a
 	// chat's queue for ever.
 	Timeout time.Duration
+	// Metrics counts updates by type and outcome and times them (nil:
+	// nothing is recorded).
+	Metrics *metrics.Metrics
 }
 
 // ChatKey is the chat an update belongs to (its ordering key), and the user
@@ -78,9 +82,13 @@ func kind(upd *models.Update) string {
 // failures are logged and, where the user is waiting, answered with an
 // apology in their language.
 func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
+	start := time.Now()
+	outcome := metrics.UpdateOK
+	defer func() { p.Metrics.Update(kind(upd), outcome, time.Since(start)) }()
 	chatID, userID := ChatKey(upd)
 	log := p.Log.With("update_id", upd.ID, "chat_id", chatID, "kind", kind(upd))
 	if chatID == 0 {
+		outcome = metrics.UpdateIgnored
 		log.Debug("update without a chat ignored")
 		return
 	}
@@ -89,15 +97,16 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
 		defer cancel()
 	}
-	start := time.Now()
 
 	sess, catalogVersion, dup, err := p.Store.Begin(ctx, upd.ID, chatID)
 	if err != nil {
+		outcome = metrics.UpdateError
 		log.Error("cannot load the session", "err", err)
 		p.apologize(ctx, log, upd, chatID, p.langOf(upd, ""))
 		return
 	}
 	if dup {
+		outcome = metrics.UpdateDuplicate
 		log.Info("duplicate update skipped")
 		return
 	}
@@ -125,26 +134,33 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 	if m := upd.Message; m != nil && m.Text != "" {
 		req.Command, req.HasCommand = ParseCommand(m.Text, p.BotUsername)
 		if !req.HasCommand && req.Command.Name != "" {
+			outcome = metrics.UpdateIgnored
 			log.Debug("command for another bot ignored")
 			return
 		}
 	}
 
-	if panicked := p.run(ctx, log, req); panicked {
+	panicked, failed := p.run(ctx, log, req)
+	if panicked {
 		// The session may be half changed: keep the stored one.
+		outcome = metrics.UpdatePanic
 		return
+	}
+	if failed {
+		outcome = metrics.UpdateError
 	}
 	if err := req.Reply.Ack(ctx); err != nil {
 		log.Warn("cannot answer the callback query", "err", err)
 	}
 	if err := p.Store.Save(ctx, sess); err != nil {
+		outcome = metrics.UpdateError
 		log.Error("cannot save the session", "err", err)
 	}
 	log.Debug("update handled", "took", time.Since(start))
 }
 
 // run calls the handler, turning a panic into a log line and an apology.
-func (p *Pipeline) run(ctx context.Context, log *slog.Logger, req *Request) (panicked bool) {
+func (p *Pipeline) run(ctx context.Context, log *slog.Logger, req *Request) (panicked, failed bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			panicked = true
@@ -157,8 +173,9 @@ func (p *Pipeline) run(ctx context.Context, log *slog.Logger, req *Request) (pan
 		if req.Reply.Sent() == 0 {
 			p.apologize(ctx, log, req.Update, req.ChatID, req.Lang())
 		}
+		return false, true
 	}
-	return false
+	return false, false
 }
 
 func (p *Pipeline) apologize(ctx context.Context, log *slog.Logger, upd *models.Update, chatID int64, lang string) {

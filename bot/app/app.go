@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // Asia/Almaty must load on machines without a tz database
 
@@ -21,6 +22,7 @@ import (
 	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/broadcast"
 	"github.com/forumbot/forumbot/bot/catalog"
+	"github.com/forumbot/forumbot/bot/metrics"
 	"github.com/forumbot/forumbot/bot/proposal"
 	"github.com/forumbot/forumbot/bot/schedule"
 	"github.com/forumbot/forumbot/bot/ui"
@@ -53,6 +55,9 @@ type Options struct {
 	// Digest is the organizers' digest source: when nil, the proposals
 	// (new, due soon, overdue; handlers.ProposalDigest).
 	Digest schedule.DigestSource
+	// ReadyWindow is how recent the last successful Bot API call must be
+	// for /readyz to answer 200 (2 minutes when zero; tests shorten it).
+	ReadyWindow time.Duration
 }
 
 // App is a bot ready to run.
@@ -69,6 +74,11 @@ type App struct {
 	transport  *http.Transport
 	stopWork   context.CancelFunc
 	ownedStore bool
+
+	metrics     *metrics.Metrics
+	readyWindow time.Duration
+	listener    net.Listener // of /healthz, /readyz, /metrics; nil when LISTEN_ADDR is off
+	stopping    atomic.Bool  // Run's context ended: /readyz says so
 }
 
 // New connects to Redis and the Bot API and checks both: a wrong token or
@@ -88,6 +98,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 	if o.MaxQueued == 0 {
 		o.MaxQueued = 4 * cfg.Workers
 	}
+	if o.ReadyWindow == 0 {
+		o.ReadyWindow = 2 * time.Minute
+	}
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
 	}
@@ -96,14 +109,16 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("time zone %s: %w", Zone, err)
 	}
 
-	a := &App{Store: o.Store, Log: log, cfg: cfg}
+	a := &App{Store: o.Store, Log: log, cfg: cfg, metrics: metrics.New(), readyWindow: o.ReadyWindow}
 	if a.Store == nil {
 		a.Store, err = storage.Open(ctx, cfg.RedisURL, storage.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.SessionTTL})
 		if err != nil {
+			a.close()
 			return nil, err
 		}
 		a.ownedStore = true
 	}
+	a.Store.Client().AddHook(a.metrics.RedisHook())
 	bcasts := &handlers.Broadcasts{Organizers: cfg.AdminIDs, Location: loc, DefaultLang: cfg.DefaultLang, Rate: cfg.BroadcastRate}
 	// The organizers' side: roles, inbox, answers (told to the author, in
 	// another chat: the reply helper is made once the Bot API client is).
@@ -123,6 +138,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Location:    loc,
 		Now:         o.Now,
 		Timeout:     30 * time.Second,
+		Metrics:     a.metrics,
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())
 	a.stopWork = stopWork
@@ -132,8 +148,11 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Log:             log,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	}
+	a.metrics.QueueDepth(a.runner.Dispatcher.Pending)
 	a.transport = apiTransport(cfg.Workers)
-	httpClient := &http.Client{Timeout: o.PollTimeout + 10*time.Second, Transport: a.transport}
+	// Every Bot API call (getUpdates, replies, broadcasts) is counted by
+	// method and outcome, and the last success feeds /readyz.
+	httpClient := &http.Client{Timeout: o.PollTimeout + 10*time.Second, Transport: a.metrics.Transport(a.transport)}
 	opts := append(bot.PollingOptions(a.runner, httpClient, o.PollTimeout),
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
@@ -174,6 +193,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		bcfg = *o.Broadcast
 	}
 	a.engine = broadcast.New(a.Store, a.API, bcfg, view, log, nil) // real time: it paces sends
+	a.engine.Metrics = a.metrics
 	digest := o.Digest
 	if digest == nil {
 		digest = &handlers.ProposalDigest{Store: a.Store, Calendar: organizing.Calendar}
@@ -189,6 +209,14 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("cannot store the built-in catalog: %w", err)
 	} else if seeded {
 		log.Info("no catalog in Redis: loaded the built-in one", "forums", len(catalog.Builtin().Forums))
+	}
+	if cfg.ListenAddr != "" {
+		// Bound here, so a port in use stops the start like the other
+		// problems New reports; served by Run.
+		if a.listener, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
+			a.close()
+			return nil, fmt.Errorf("cannot listen on LISTEN_ADDR=%s for /healthz, /readyz and /metrics: %v", cfg.ListenAddr, err)
+		}
 	}
 	return a, nil
 }
@@ -226,9 +254,11 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.SetCommands(ctx)
 	a.Log.Info("bot started", "username", a.Username, "workers", a.cfg.Workers)
+	stopServer := a.serve(ctx)
 	stopBackground := a.startBackground()
 	left := a.runner.Run(ctx, a.API)
 	stopBackground()
+	stopServer()
 	if left > 0 {
 		return fmt.Errorf("%d updates were not finished within %s", left, a.cfg.ShutdownTimeout)
 	}
@@ -273,6 +303,9 @@ func (a *App) close() {
 	}
 	if a.transport != nil {
 		a.transport.CloseIdleConnections()
+	}
+	if a.listener != nil {
+		_ = a.listener.Close() // Run never served it, or already shut it down
 	}
 	if a.ownedStore && a.Store != nil {
 		_ = a.Store.Close()

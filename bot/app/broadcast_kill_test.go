@@ -63,7 +63,7 @@ func TestKillNineChildProcess(t *testing.T) {
 		cmd := exec.Command(bin, "run")
 		cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+testToken, "TELEGRAM_API_URL="+api.URL(),
 			"REDIS_URL=redis://"+redistest.Addr()+"/0", "REDIS_PREFIX="+prefix, "BROADCAST_RATE=1000",
-			"LOG_LEVEL=warn", "ADMIN_IDS=9001")
+			"LOG_LEVEL=warn", "ADMIN_IDS=9001", "LISTEN_ADDR=127.0.0.1:0")
 		cmd.Stderr = os.Stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

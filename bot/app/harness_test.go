@@ -37,6 +37,11 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	app    *app.App
+
+	// Set before start: the bot's logger (else logger(t)) and /readyz's
+	// window (else the app's 2 minutes).
+	log         *slog.Logger
+	readyWindow time.Duration
 }
 
 func newHarness(t *testing.T, configure ...func(*bot.Config)) *harness {
@@ -52,6 +57,7 @@ func newHarness(t *testing.T, configure ...func(*bot.Config)) *harness {
 	cfg.RedisURL = "redis://" + redistest.Addr() + "/0"
 	cfg.RedisPrefix = redistest.Prefix(t)
 	cfg.Workers = 8
+	cfg.ListenAddr = "127.0.0.1:0" // probes and metrics on a free port
 	for _, c := range configure {
 		c(&cfg)
 	}
@@ -79,9 +85,13 @@ func (h *harness) start() *harness {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	log := h.log
+	if log == nil {
+		log = logger(h.t)
+	}
 	a, err := app.New(ctx, app.Options{
-		Config: h.cfg, Log: logger(h.t), PollTimeout: 2 * time.Second,
-		Now: func() time.Time { return testNow },
+		Config: h.cfg, Log: log, PollTimeout: 2 * time.Second,
+		Now: func() time.Time { return testNow }, ReadyWindow: h.readyWindow,
 	})
 	if err != nil {
 		h.t.Fatalf("app.New: %v", err)

@@ -43,6 +43,7 @@ func benchDialogs(b *testing.B, concurrent int) {
 	cfg.RedisPrefix = redistest.Prefix(b)
 	cfg.Workers = 32
 	cfg.ProposalLimit = 1000
+	cfg.ListenAddr = "" // no probes in a benchmark
 	a, err := app.New(b.Context(), app.Options{Config: cfg, Log: logger(nil), PollTimeout: time.Second, MaxQueued: 1024, Now: func() time.Time { return testNow }})
 	if err != nil {
 		b.Fatal(err)

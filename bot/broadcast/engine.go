@@ -32,6 +32,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/forumbot/forumbot/bot/metrics"
 	"github.com/forumbot/forumbot/bot/ui"
 	"github.com/forumbot/forumbot/storage"
 )
@@ -182,6 +183,10 @@ type Engine struct {
 	states map[int64]string                // latest known state of each job
 
 	sent atomic.Int64 // messages delivered by this engine, for benchmarks
+
+	// Metrics counts the outcomes this engine records (nil: nothing is
+	// counted). Set it before Run.
+	Metrics *metrics.Metrics
 }
 
 // New makes an engine. now is the clock (time.Now in production); the
@@ -734,6 +739,9 @@ func (e *Engine) record(it item, out storage.Outcome) {
 	if err != nil {
 		e.log.Error("broadcast: an outcome could not be recorded", "job", it.job.ID, "outcome", out.Kind, "err", err)
 		return
+	}
+	if out.Kind != storage.OutcomeRelease {
+		e.Metrics.Broadcast(out.Kind)
 	}
 	e.setState(it.job.ID, p.State)
 	switch p.Result {

@@ -57,6 +57,7 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, log *slog.Logger, lan
 		return err
 	}
 	cfg.Token, cfg.APIURL, cfg.Workers = token, api.URL(), 4
+	cfg.ListenAddr = "" // a terminal chat needs no probes or metrics
 	store := storage.New(rdb, storage.Options{Prefix: "forumbot:"})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

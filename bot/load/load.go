@@ -299,6 +299,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	bcfg.APIURL = tp.URL()
 	bcfg.RedisURL = "redis://" + addr + "/0"
 	bcfg.RedisPrefix = cfg.Prefix
+	bcfg.ListenAddr = "" // the load tool measures; no probes
 	if cfg.Workers > 0 {
 		bcfg.Workers = cfg.Workers
 	}

@@ -70,7 +70,7 @@ func exportProposals(args []string, stdout, stderr io.Writer, getenv func(string
 		fmt.Fprintf(stderr, "forumbot export: language %q: use kk, ru or en\n", *lang)
 		return 2
 	}
-	logger(stderr, cfg.LogLevel)
+	logger(stderr, cfg.LogLevel, cfg.LogFormat)
 	loc, err := time.LoadLocation(app.Zone)
 	if err != nil {
 		fmt.Fprintf(stderr, "forumbot export: time zone %s: %v\n", app.Zone, err)

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,7 +31,18 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, getenv))
+}
+
+// getenv is os.Getenv, except that LISTEN_ADDR set to nothing
+// (LISTEN_ADDR=) reads as off: the HTTP server is turned off, where an
+// unset LISTEN_ADDR takes the default.
+func getenv(name string) string {
+	v, ok := os.LookupEnv(name)
+	if name == "LISTEN_ADDR" && ok && strings.TrimSpace(v) == "" {
+		return "off"
+	}
+	return v
 }
 
 // run is main without the process: it returns the exit code.
@@ -99,11 +111,20 @@ func config(stderr io.Writer, getenv func(string) string) (bot.Config, bool) {
 	return cfg, true
 }
 
-// logger makes the process's logger; go-redis's own log goes through it.
-func logger(w io.Writer, level slog.Level) *slog.Logger {
-	l := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+// logger makes the process's logger, text or JSON (LOG_FORMAT); go-redis's
+// own log goes through it.
+func logger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	l := newLogger(w, level, format)
 	storage.RouteClientLog(l)
 	return l
+}
+
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func runBot(stderr io.Writer, getenv func(string) string) int {
@@ -114,7 +135,7 @@ func runBot(stderr io.Writer, getenv func(string) string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	startCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	a, err := app.New(startCtx, app.Options{Config: cfg, Log: logger(stderr, cfg.LogLevel)})
+	a, err := app.New(startCtx, app.Options{Config: cfg, Log: logger(stderr, cfg.LogLevel, cfg.LogFormat)})
 	cancel()
 	if err != nil {
 		fmt.Fprintf(stderr, "forumbot: %v\n", err)
@@ -132,7 +153,7 @@ func importCatalog(path string, stdout, stderr io.Writer, getenv func(string) st
 	if !ok {
 		return 1
 	}
-	logger(stderr, cfg.LogLevel)
+	logger(stderr, cfg.LogLevel, cfg.LogFormat)
 	c, err := catalog.LoadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "forumbot: %s is not a valid catalog; nothing was imported:\n%v\n", path, err)
@@ -168,7 +189,7 @@ func runDemo(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) stri
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The bot's own log goes to stderr at warn level, out of the chat's way.
-	if err := demo.Run(ctx, stdin, stdout, logger(stderr, slog.LevelWarn), lang); err != nil {
+	if err := demo.Run(ctx, stdin, stdout, logger(stderr, slog.LevelWarn, "text"), lang); err != nil {
 		fmt.Fprintf(stderr, "forumbot demo: %v\n", err)
 		return 1
 	}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/catalog"
 	"github.com/forumbot/forumbot/bot/fakeapi"
 	"github.com/forumbot/forumbot/storage/redistest"
@@ -19,7 +22,12 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 func forumbot(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] })
+	code := run(args, strings.NewReader(stdin), &out, &errOut, func(k string) string {
+		if v, ok := env[k]; ok || k != "LISTEN_ADDR" {
+			return v
+		}
+		return "127.0.0.1:0" // never the default port: tests run side by side
+	})
 	return code, out.String(), errOut.String()
 }
 
@@ -138,5 +146,37 @@ func TestDemoChatsInTheTerminal(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the demo did not show %q:\n%s", want, out)
 		}
+	}
+}
+
+// LISTEN_ADDR set to nothing turns the server off; unset takes the default.
+func TestEmptyListenAddrTurnsTheServerOff(t *testing.T) {
+	t.Setenv("LISTEN_ADDR", "")
+	if got := getenv("LISTEN_ADDR"); got != "off" {
+		t.Errorf("LISTEN_ADDR= reads %q", got)
+	}
+	cfg, err := bot.ConfigFromEnv(getenv)
+	if err != nil || cfg.ListenAddr != "" {
+		t.Errorf("LISTEN_ADDR=: %q, %v", cfg.ListenAddr, err)
+	}
+	os.Unsetenv("LISTEN_ADDR")
+	cfg, err = bot.ConfigFromEnv(getenv)
+	if err != nil || cfg.ListenAddr != "127.0.0.1:8080" {
+		t.Errorf("LISTEN_ADDR unset: %q, %v", cfg.ListenAddr, err)
+	}
+}
+
+// LOG_FORMAT=json writes one JSON object a line.
+func TestJSONLogFormat(t *testing.T) {
+	var buf bytes.Buffer
+	newLogger(&buf, slog.LevelInfo, "json").Info("hello", "n", 1)
+	var rec map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil || rec["msg"] != "hello" {
+		t.Errorf("not a JSON line: %q (%v)", buf.String(), err)
+	}
+	buf.Reset()
+	newLogger(&buf, slog.LevelInfo, "text").Info("hello")
+	if !strings.Contains(buf.String(), "msg=hello") {
+		t.Errorf("not a text line: %q", buf.String())
 	}
 }
