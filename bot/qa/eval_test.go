@@ -141,6 +141,7 @@ func TestHeldOutSet(t *testing.T) {
 		// A smaller second batch, written once the engine had been changed
 		// for the first.
 		{"testdata/heldout2.yaml", 15},
+		{"testdata/heldout3.yaml", 15},
 	} {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(s.path, "testdata/"), ".yaml"), func(t *testing.T) {
 			runHeldOut(t, loadEvalFile(t, s.path), s.perLang)

@@ -49,7 +49,7 @@ var cueWords = []struct {
 }{
 	// Kazakh.
 	{"қашан", sAsk | sWhen}, {"қай кезде", sAsk | sWhen}, {"қай күні", sAsk | sWhen | sDay},
-	{"қай жылы", sAsk | sWhen}, {"қай айда", sAsk | sWhen}, {"нешесінде", sAsk | sWhen | sDay},
+	{"қай жылы", sAsk | sWhen}, {"қай айда", sAsk | sWhen | sDay}, {"нешесінде", sAsk | sWhen | sDay},
 	{"қай уақытта", sAsk | sWhen}, {"күні", sDate | sDay}, {"уақыты", sDate}, {"мерзімі", sDate},
 	{"нақты күні", sAsk | sDate | sDay}, {"нешінші айда", sAsk | sWhen | sDay}, {"қай айында", sAsk | sWhen | sDay},
 	{"айында", sDate | sDay},
@@ -57,7 +57,7 @@ var cueWords = []struct {
 	{"қай облыста", sAsk | sWhere}, {"қай өңірде", sAsk | sWhere}, {"орны", sPlace},
 	{"мекенжай*", sPlace}, {"өткен жері", sPlace},
 	{"кім", sAsk | sWho}, {"сөз сөйле*", sWho | sSpoke}, {"сөйле*", sWho | sSpoke}, {"баяндама*", sWho | sSpoke},
-	{"спикер*", sWho | sSpoke}, {"қатыс*", sWho}, {"жүргіз*", sWho | sSpoke | sModerator},
+	{"спикер*", sWho | sSpoke}, {"қатысамын", sNoData}, {"қатыса аламын", sNoData}, {"қатыс*", sWho}, {"жүргіз*", sWho | sSpoke | sModerator},
 	{"ұйымдастыр*", sOrganizer},
 	{"жеңді", sWin}, {"жеңіп", sWin}, {"жеңіске", sWin}, {"жеңген*", sWin}, {"жеңімпаз*", sWin | sAward},
 	{"берілді", sWin}, {"берді", sWin}, {"алды", sWin}, {"алған", sWin}, {"тапсырылды", sWin},
@@ -76,7 +76,7 @@ var cueWords = []struct {
 	{"биыл*", sThisYear}, {"былтыр*", sLastYear}, {"келесі жылы", sNextYear},
 	{"рет", sTimes},
 	{"ма", sAsk}, {"ме", sAsk}, {"ба", sAsk}, {"бе", sAsk}, {"па", sAsk}, {"пе", sAsk},
-	{"ше", sAsk}, {"қалай", sAsk}, {"нешінші", sAsk}, {"қандай", sAsk}, {"қай", sAsk}, {"қайсы*", sAsk}, {"не", sAsk}, {"нені", sAsk},
+	{"ше", sAsk}, {"қалай", sAsk}, {"қайтіп", sAsk}, {"нешінші", sAsk}, {"қандай", sAsk}, {"қай", sAsk}, {"қайсы*", sAsk}, {"не", sAsk}, {"нені", sAsk},
 	// The question particle written together with its verb.
 	{"бола ма", sAsk | sNext}, {"болама", sAsk | sNext}, {"болдыма", sAsk}, {"өттіме", sAsk}, {"барма", sAsk},
 	{"айтып бер*", sAsk}, {"айтыңыз*", sAsk}, {"айтшы", sAsk}, {"білесің бе", sAsk},
@@ -92,7 +92,7 @@ var cueWords = []struct {
 	{"места", sPlace}, {"площадк*", sPlace}, {"адрес*", sPlace},
 	{"кто", sAsk | sWho}, {"кого", sAsk | sWho}, {"кому", sAsk | sWho}, {"кем", sAsk | sWho},
 	{"выступ*", sWho | sSpoke}, {"спикер*", sWho | sSpoke}, {"доклад*", sWho | sSpoke}, {"участвова*", sWho},
-	{"модератор*", sWho | sSpoke | sModerator}, {"вел", sWho | sSpoke | sModerator},
+	{"модератор*", sWho | sSpoke | sModerator}, {"модерир*", sWho | sSpoke | sModerator}, {"вел", sWho | sSpoke | sModerator},
 	{"вела", sWho | sSpoke | sModerator},
 	{"организовал*", sOrganizer}, {"организатор*", sOrganizer}, {"организовыва*", sOrganizer},
 	{"провел", sOrganizer}, {"провели", sOrganizer},
@@ -153,7 +153,7 @@ var cueWords = []struct {
 	{"last", sLast}, {"latest", sLast}, {"recent", sLast}, {"most recent", sLast}, {"previous", sLast},
 	{"this year", sThisYear}, {"last year", sLastYear}, {"next year", sNextYear},
 	{"times", sTimes},
-	{"what", sAsk}, {"which", sAsk}, {"how", sAsk}, {"did", sAsk}, {"does", sAsk},
+	{"what", sAsk}, {"whats", sAsk}, {"which", sAsk}, {"how", sAsk}, {"did", sAsk}, {"does", sAsk},
 	{"is there", sAsk}, {"are there", sAsk}, {"was there", sAsk}, {"tell", sAsk},
 	{"do you know", sAsk},
 	{"figure*", sFigure}, {"statistic*", sFigure}, {"numbers", sFigure},
@@ -173,7 +173,11 @@ var cueWords = []struct {
 	{"во сколько", sAsk | sNoData}, {"в котором часу", sAsk | sNoData}, {"час", sNoData}, {"часа", sNoData}, {"часов", sNoData}, {"часу", sNoData},
 	{"what time", sAsk | sNoData}, {"how long", sAsk | sNoData}, {"o clock", sNoData}, {"dress code", sNoData}, {"дресс код", sNoData},
 	{"билет*", sNoData}, {"бесплатн*", sNoData}, {"платн*", sNoData}, {"вход", sNoData}, {"тегін", sNoData},
-	{"entry", sNoData}, {"entrance", sNoData}, {"admission", sNoData}, {"ticket*", sNoData}, {"бағасы*", sNoData},
+	{"entry", sNoData}, {"entrance", sNoData}, {"admission", sNoData},
+	// How one takes part, and the weather.
+	{"как попасть", sAsk | sNoData},
+	{"как участвовать", sAsk | sNoData}, {"how can i", sAsk | sNoData}, {"how do i", sAsk | sNoData},
+	{"ауа райы*", sNoData}, {"погод*", sNoData}, {"weather", sNoData}, {"ticket*", sNoData}, {"бағасы*", sNoData},
 
 	// A month names a date finer than the year: "тамызда өтті ме?",
 	// "в октябре?", "in May?" ("may" alone is a verb, "March" a word of
