@@ -230,7 +230,10 @@ func tokenize(text string) []token {
 		flush(i)
 		// A single quote opens before a word and closes after one; within
 		// a word ("region's") it is an apostrophe.
-		next, _ := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
+		// The rune's width in text, not utf8.RuneLen(r): an invalid byte
+		// reads as U+FFFD, three bytes long, but takes one.
+		_, width := utf8.DecodeRuneInString(text[i:])
+		next, _ := utf8.DecodeRuneInString(text[i+width:])
 		single := strings.ContainsRune(`'‘’`, r)
 		switch {
 		case quote == 0 && (strings.ContainsRune(`«„“"`, r) || single && !isWordRune(prev) && isWordRune(next)):
