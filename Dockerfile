@@ -12,5 +12,8 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/forumbot /usr/local/bin/forumbot
 USER nonroot:nonroot
 ENV TZ=Asia/Almaty
+# /healthz, /readyz and /metrics, reachable from outside the container.
+ENV LISTEN_ADDR=:8080
+EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/forumbot"]
 CMD ["run"]
