@@ -23,6 +23,7 @@ import (
 	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/app"
 	"github.com/forumbot/forumbot/bot/fakeapi"
+	"github.com/forumbot/forumbot/storage/redistest"
 )
 
 // get fetches path from the app's LISTEN_ADDR server.
@@ -357,4 +358,26 @@ func TestListenAddrInUseAndOff(t *testing.T) {
 	if err := off.stop(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// /readyz follows Redis: 503 while it is down (and the failures counted),
+// 200 again once it is back, and the bot answers again.
+func TestReadyzFollowsRedis(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t, false)
+	h := newHarness(t, func(c *bot.Config) { c.RedisURL = "redis://" + rs.Addr() + "/0" }).start()
+	h.waitStatus("/readyz", http.StatusOK, 5*time.Second)
+
+	rs.Stop()
+	if reason := h.waitStatus("/readyz", http.StatusServiceUnavailable, 10*time.Second); !strings.Contains(reason, "redis does not answer PING") {
+		t.Errorf("/readyz's reason: %q", reason)
+	}
+	if code, _ := h.get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz answered %d while Redis is down", code)
+	}
+	h.waitMetric(1, "forumbot_redis_errors_total")
+
+	rs.Restart()
+	h.waitStatus("/readyz", http.StatusOK, 15*time.Second)
+	h.say(user(640001, "en"), "/start", "")
 }
