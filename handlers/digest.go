@@ -21,9 +21,16 @@ type ProposalDigest struct {
 	Calendar *proposal.Calendar
 }
 
-// Digest gathers the digest as it stands at now (the 09:00 slot).
+// Digest gathers the digest as it stands at now (the 09:00 slot); on a
+// public holiday it is empty, so none is sent.
 func (p *ProposalDigest) Digest(ctx context.Context, now time.Time) (schedule.Digest, error) {
 	var d schedule.Digest
+	if !p.Calendar.Working(proposal.DayOf(now, p.Calendar.Location)) {
+		// The scheduler's slot is Monday to Friday; a public holiday is
+		// no working day either: nothing to send, the next working
+		// morning's digest covers it.
+		return d, nil
+	}
 	q := storage.ProposalQuery{
 		OverdueBefore: p.Calendar.OverdueBefore(now),
 		SoonBefore:    p.Calendar.DueSoonBefore(now),

@@ -68,3 +68,24 @@ func TestDigestFromProposals(t *testing.T) {
 		}
 	}
 }
+
+func TestNoDigestOnAPublicHoliday(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cal := proposal.NewCalendar(h.cfg.Holidays, h.cfg.AnswerDays, almatyLoc)
+	h.seedProposal(9911, 11, 45, "almaty", proposal.Category("youth"), "general", "Мерзімі өткен", "Мерзімі өткен ұсыныстың мәтіні: жолды жөндеу.", proposal.Contact{Anonymous: true})
+	// Wednesday 16 December 2026, Independence Day.
+	holiday := time.Date(2026, 12, 16, 9, 0, 0, 0, almatyLoc)
+	if cal.Working(proposal.DayOf(holiday, almatyLoc)) {
+		t.Fatal("16 December should be a public holiday in the default calendar")
+	}
+	d, err := (&handlers.ProposalDigest{Store: h.store, Calendar: cal}).Digest(context.Background(), holiday)
+	if err != nil || !d.Empty() {
+		t.Errorf("digest on a holiday: %+v, %v; want none", d, err)
+	}
+	// The next working morning reports the overdue proposal.
+	d, err = (&handlers.ProposalDigest{Store: h.store, Calendar: cal}).Digest(context.Background(), holiday.AddDate(0, 0, 1))
+	if err != nil || d.OverdueCount != 1 {
+		t.Errorf("digest the day after: %+v, %v; want one overdue", d, err)
+	}
+}
