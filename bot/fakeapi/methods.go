@@ -718,35 +718,19 @@ func (c *callCtx) editTargetLocked() (*chatState, *storedMsg, *APIError) {
 }
 
 func editMessageText(c *callCtx) (any, *APIError) {
-	f, aerr := c.formatText("text", "parse_mode", "entities", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	markup, kb, aerr := c.inlineMarkup(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, m, aerr := c.editTargetLocked()
-	if aerr != nil {
-		return nil, aerr
-	}
-	if m.isCaption {
-		return nil, badRequest("there is no text in the message to edit")
-	}
-	if m.plain == f.plain && sameEntities(m.entities, f.entities) && bytes.Equal(m.markup, markup) {
-		return nil, notModified()
-	}
-	m.text, m.parseMode, m.plain, m.entities = f.raw, f.parseMode, f.plain, f.entities
-	m.markup, m.keyboard = markup, kb
-	m.editDate = c.at.Unix()
-	return s.wireLocked(ch, m), nil
+	return editFormatted(c, "text", "entities", false)
 }
 
 func editMessageCaption(c *callCtx) (any, *APIError) {
-	f, aerr := c.formatText("caption", "parse_mode", "caption_entities", true)
+	return editFormatted(c, "caption", "caption_entities", true)
+}
+
+// editFormatted replaces a bot message's text (caption false) or caption
+// (caption true) and its keyboard, as editMessageText and
+// editMessageCaption do; Telegram refuses to edit the one on a message
+// that has the other, and an edit that changes nothing.
+func editFormatted(c *callCtx, field, entitiesField string, caption bool) (any, *APIError) {
+	f, aerr := c.formatText(field, "parse_mode", entitiesField, caption)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -761,8 +745,8 @@ func editMessageCaption(c *callCtx) (any, *APIError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	if !m.isCaption {
-		return nil, badRequest("there is no caption in the message to edit")
+	if m.isCaption != caption {
+		return nil, badRequest("there is no " + field + " in the message to edit")
 	}
 	if m.plain == f.plain && sameEntities(m.entities, f.entities) && bytes.Equal(m.markup, markup) {
 		return nil, notModified()
