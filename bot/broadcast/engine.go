@@ -107,51 +107,37 @@ func DefaultConfig() Config {
 	}
 }
 
+// normalized fills every unset (zero or negative) field from
+// DefaultConfig and keeps InFlight within 1..MaxInFlight.
 func (c Config) normalized() Config {
 	d := DefaultConfig()
-	if c.Rate <= 0 {
-		c.Rate = d.Rate
-	}
+	c.Rate = positiveOr(c.Rate, d.Rate)
 	if c.InFlight <= 0 || c.InFlight > MaxInFlight {
 		c.InFlight = MaxInFlight
 	}
-	if c.ErrorLimit <= 0 {
-		c.ErrorLimit = d.ErrorLimit
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = d.MaxAttempts
-	}
-	if c.Backoff <= 0 {
-		c.Backoff = d.Backoff
-	}
-	if c.ProgressEvery <= 0 {
-		c.ProgressEvery = d.ProgressEvery
-	}
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = d.Heartbeat
-	}
-	if c.Poll <= 0 {
-		c.Poll = d.Poll
-	}
-	if c.Keep <= 0 {
-		c.Keep = d.Keep
-	}
+	c.ErrorLimit = positiveOr(c.ErrorLimit, d.ErrorLimit)
+	c.MaxAttempts = positiveOr(c.MaxAttempts, d.MaxAttempts)
+	c.Backoff = positiveOr(c.Backoff, d.Backoff)
+	c.ProgressEvery = positiveOr(c.ProgressEvery, d.ProgressEvery)
+	c.Heartbeat = positiveOr(c.Heartbeat, d.Heartbeat)
+	c.Poll = positiveOr(c.Poll, d.Poll)
+	c.Keep = positiveOr(c.Keep, d.Keep)
 	if c.DefaultLang == "" {
 		c.DefaultLang = d.DefaultLang
 	}
-	if c.ChatGap <= 0 {
-		c.ChatGap = d.ChatGap
-	}
-	if c.GroupWindow <= 0 {
-		c.GroupWindow = d.GroupWindow
-	}
-	if c.GroupLimit <= 0 {
-		c.GroupLimit = d.GroupLimit
-	}
-	if c.SendTimeout <= 0 {
-		c.SendTimeout = d.SendTimeout
-	}
+	c.ChatGap = positiveOr(c.ChatGap, d.ChatGap)
+	c.GroupWindow = positiveOr(c.GroupWindow, d.GroupWindow)
+	c.GroupLimit = positiveOr(c.GroupLimit, d.GroupLimit)
+	c.SendTimeout = positiveOr(c.SendTimeout, d.SendTimeout)
 	return c
+}
+
+// positiveOr is v when it is set (positive), else def.
+func positiveOr[T int | float64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // horizon is how far ahead an engine claims send slots.
