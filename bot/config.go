@@ -43,7 +43,37 @@ type Config struct {
 	ListenAddr string // LISTEN_ADDR
 	// LogFormat is text (for a terminal) or json (for log collectors).
 	LogFormat string // LOG_FORMAT
+
+	// Mode is how updates arrive: "polling" (getUpdates, one leader among
+	// the replicas holds a lease in Redis) or "webhook" (Telegram POSTs
+	// them to PublicURL; every replica serves it and queues the update in
+	// Redis before answering 200).
+	Mode string // MODE
+	// PublicURL is the webhook's https URL as Telegram sees it (the load
+	// balancer's); its path is the path the bot serves on ListenAddr.
+	PublicURL string // PUBLIC_URL
+	// WebhookSecret is the secret_token Telegram sends back in the
+	// X-Telegram-Bot-Api-Secret-Token header of every webhook request.
+	WebhookSecret string // WEBHOOK_SECRET
+	// WebhookMaxConnections is setWebhook's max_connections (1 to 100).
+	WebhookMaxConnections int // WEBHOOK_MAX_CONNECTIONS
+	// PollLease is how long the polling leader's lease lasts without
+	// renewal: a standby takes over at most this long after the leader dies.
+	PollLease time.Duration // POLL_LEASE
+
+	// Redis topologies besides REDIS_URL's one server (REDIS_URL still
+	// gives the password, database and TLS): Sentinel when
+	// RedisSentinelAddrs is set, Cluster when RedisClusterAddrs is.
+	RedisSentinelMaster string   // REDIS_SENTINEL_MASTER
+	RedisSentinelAddrs  []string // REDIS_SENTINEL_ADDRS
+	RedisClusterAddrs   []string // REDIS_CLUSTER_ADDRS
 }
+
+// Modes of Config.Mode.
+const (
+	ModePolling = "polling"
+	ModeWebhook = "webhook"
+)
 
 // Setting documents one environment variable, for --help.
 type Setting struct{ Name, Default, Help string }
@@ -59,6 +89,14 @@ var Settings = []Setting{
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "text", "text (for a terminal) or json (one JSON object a line, for production)"},
 	{"LISTEN_ADDR", "127.0.0.1:8080", "address of the HTTP server of /healthz, /readyz and /metrics (Prometheus); set empty, or off, to turn it off"},
+	{"MODE", "polling", "how updates arrive: polling (getUpdates; with several replicas one leader polls, holding a lease in Redis) or webhook (Telegram POSTs to PUBLIC_URL; any number of replicas behind a load balancer)"},
+	{"PUBLIC_URL", "", "webhook mode: the https URL Telegram posts updates to (port 443, 80, 88 or 8443); the bot serves its path on LISTEN_ADDR"},
+	{"WEBHOOK_SECRET", "", "webhook mode: 1 to 256 characters A-Z a-z 0-9 _ -; requests without it in X-Telegram-Bot-Api-Secret-Token get 403"},
+	{"WEBHOOK_MAX_CONNECTIONS", "40", "webhook mode: how many connections Telegram may open at once (1 to 100)"},
+	{"POLL_LEASE", "10s", "polling mode: how long the leader's lease lasts; a standby replica takes over at most this long after the leader dies (2s to 5m)"},
+	{"REDIS_SENTINEL_MASTER", "mymaster", "Sentinel: the master's name (used when REDIS_SENTINEL_ADDRS is set)"},
+	{"REDIS_SENTINEL_ADDRS", "", "Sentinel: comma-separated host:port of the sentinels; REDIS_URL then gives only password and database"},
+	{"REDIS_CLUSTER_ADDRS", "", "Redis Cluster: comma-separated host:port of some nodes; REDIS_URL then gives only the password"},
 	{"SESSION_TTL", "24h", "how long an idle chat's dialog is kept"},
 	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
@@ -153,6 +191,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			problems = append(problems, fmt.Sprintf("LISTEN_ADDR=%q: use host:port such as 127.0.0.1:8080, or off", c.ListenAddr))
 		}
 	}
+	problems = append(problems, c.readDeployment(get)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}

@@ -244,21 +244,27 @@ func explainGetMe(apiURL string, err error) error {
 	return fmt.Errorf("the Bot API at %s did not answer getMe: %v", apiURL, err)
 }
 
-// Run polls until ctx is cancelled, then finishes the updates in hand
-// within the shutdown timeout and closes what it opened.
+// Run takes updates (by polling or from the webhook, Config.Mode) until
+// ctx is cancelled, then finishes the updates in hand within the shutdown
+// timeout and closes what it opened.
 func (a *App) Run(ctx context.Context) error {
 	defer a.close()
-	if _, err := a.API.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-		// Polling cannot start while a webhook is set; say so, but try.
-		a.Log.Warn("deleteWebhook failed", "err", err)
-	}
 	a.SetCommands(ctx)
-	a.Log.Info("bot started", "username", a.Username, "workers", a.cfg.Workers)
+	a.Log.Info("bot started", "username", a.Username, "workers", a.cfg.Workers, "mode", a.cfg.Mode)
 	stopServer := a.serve(ctx)
 	stopBackground := a.startBackground()
-	left := a.runner.Run(ctx, a.API)
+	var left int
+	var err error
+	if a.cfg.Mode == bot.ModeWebhook {
+		left, err = a.runWebhook(ctx) // webhook.go
+	} else {
+		left, err = a.runPolling(ctx) // polling.go
+	}
 	stopBackground()
 	stopServer()
+	if err != nil {
+		return err
+	}
 	if left > 0 {
 		return fmt.Errorf("%d updates were not finished within %s", left, a.cfg.ShutdownTimeout)
 	}
