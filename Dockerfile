@@ -15,5 +15,11 @@ ENV TZ=Asia/Almaty
 # /healthz, /readyz and /metrics, reachable from outside the container.
 ENV LISTEN_ADDR=:8080
 EXPOSE 8080
+# The image has no shell or curl: the binary probes its own /healthz
+# (forumbot healthcheck exits 0 on a 200). Liveness only: readiness
+# (/readyz: Redis and the Bot API) is for a load balancer or orchestrator,
+# which must not restart a bot because Redis is down.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["/usr/local/bin/forumbot", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/forumbot"]
 CMD ["run"]

@@ -4,6 +4,7 @@
 //	forumbot import FILE  load the forum catalog from YAML
 //	forumbot demo         chat with the bot in this terminal, no token or Redis
 //	forumbot export proposals --format csv [filters] [--out FILE]
+//	forumbot healthcheck [--ready]
 //	forumbot --help
 //
 // This file only wires: everything it calls lives in bot/, storage/ and
@@ -67,6 +68,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		return runDemo(stdin, stdout, stderr, getenv)
 	case "export":
 		return exportProposals(args, stdout, stderr, getenv)
+	case "healthcheck":
+		return healthcheck(args, stdout, stderr, getenv)
 	}
 	fmt.Fprintf(stderr, "forumbot: unknown command %q (see forumbot --help)\n", cmd)
 	return 2
@@ -85,6 +88,10 @@ Usage:
          [--due overdue|soon] [--lang kk|ru|en] [--out FILE]
                          the proposals as CSV (UTF-8 with BOM, one row each),
                          as organizers get it from the bot; stdout by default
+  forumbot healthcheck [--ready]
+                         ask the running bot's /healthz (or /readyz) on
+                         LISTEN_ADDR; exit 0 when it answers 200 (the
+                         container's HEALTHCHECK)
   forumbot --help        this help
 
 The demo speaks Kazakh; DEMO_LANG=ru or DEMO_LANG=en makes its user Russian- or
