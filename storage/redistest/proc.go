@@ -122,11 +122,22 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// config is what a redis-server is started with besides its port.
+type config struct {
+	// aof turns the append-only file on, fsynced on every write.
+	aof bool
+	// file, when set, is written to dir as redis.conf and given to the
+	// server first (a sentinel needs a config file it can rewrite).
+	file string
+	// extra are more command-line options (e.g. --cluster-enabled yes).
+	extra []string
+}
+
 // launch starts redis-server in dir and waits until it answers PING. With
 // port 0 it picks a free port and retries on a lost race for it; with a
 // fixed port (a restart) it retries the same port, which the previous
 // process may need a moment to release.
-func launch(bin, dir string, aof bool, port int) (*proc, error) {
+func launch(bin, dir string, cfg config, port int) (*proc, error) {
 	var lastErr error
 	for attempt := 0; attempt < portAttempts; attempt++ {
 		p := port
@@ -136,7 +147,7 @@ func launch(bin, dir string, aof bool, port int) (*proc, error) {
 				return nil, fmt.Errorf("pick a free port: %w", err)
 			}
 		}
-		pr, err := launchOnce(bin, dir, aof, p)
+		pr, err := launchOnce(bin, dir, cfg, p)
 		if err == nil {
 			return pr, nil
 		}
@@ -151,21 +162,30 @@ func launch(bin, dir string, aof bool, port int) (*proc, error) {
 
 var errAddrInUse = errors.New("address already in use")
 
-func launchOnce(bin, dir string, aof bool, port int) (*proc, error) {
-	args := []string{
+func launchOnce(bin, dir string, cfg config, port int) (*proc, error) {
+	var args []string
+	if cfg.file != "" {
+		conf := filepath.Join(dir, "redis.conf")
+		if err := os.WriteFile(conf, []byte(cfg.file), 0o644); err != nil {
+			return nil, err
+		}
+		args = append(args, conf)
+	}
+	args = append(args,
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--dir", dir,
 		"--daemonize", "no",
-	}
-	if aof {
+	)
+	if cfg.aof {
 		// fsync on every write: a durability test that kills the server
 		// right after a write must find that write after Restart.
 		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
 	} else {
 		args = append(args, "--appendonly", "no")
 	}
+	args = append(args, cfg.extra...)
 	logPath := filepath.Join(dir, "redis.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {

@@ -42,7 +42,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "redistest:", err)
 		return 1
 	}
-	p, err := launch(bin, dir, false, 0)
+	p, err := launch(bin, dir, config{}, 0)
 	// The server persists nothing, and its log matters only while it starts
 	// (launch quotes it in the error): remove the directory now, so that a
 	// test binary killed by its timeout or a signal leaves nothing behind.

@@ -32,7 +32,7 @@ func Start(t testing.TB, aof bool) *Server {
 		t.Fatal(err)
 	}
 	s := &Server{t: t, bin: bin, dir: t.TempDir(), aof: aof}
-	p, err := launch(bin, s.dir, aof, 0)
+	p, err := launch(bin, s.dir, config{aof: aof}, 0)
 	if err != nil {
 		t.Fatalf("redistest: %v", err)
 	}
@@ -84,7 +84,7 @@ func (s *Server) Restart() {
 	s.Stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, err := launch(s.bin, s.dir, s.aof, s.port)
+	p, err := launch(s.bin, s.dir, config{aof: s.aof}, s.port)
 	if err != nil {
 		s.t.Fatalf("redistest: restart: %v", err)
 	}
