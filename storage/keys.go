@@ -266,3 +266,54 @@ func (k keys) scheduleSeq() string { return k.prefix + "sched:seq" }
 func (k keys) schedulesAll() string { return k.prefix + "sched:all" }
 
 func (k keys) schedule(id string) string { return k.prefix + "sched:" + id }
+
+// Webhook mode (webhook_queue.go; the scripts lua/webhook_*.lua). The
+// webhook answers Telegram 200 once the update is in its chat's list;
+// every replica's consumers take chats, never single updates, so a chat's
+// updates are handled in order by one instance at a time. While a chat's
+// list is non-empty the chat is in exactly one of the ready list and one
+// instance's claimed list; while it is empty, in none.
+//
+//	<p>wh:seen:<update_id>      string "1", PX DedupTTL: the webhook queued
+//	                              the update (Telegram sent it again: 200,
+//	                              not queued twice)
+//	<p>wh:chat:<chat_id>        list of "<update_id>:<update JSON>", oldest
+//	                              first: the chat's updates not yet handled
+//	<p>wh:ready                 list of chat ids with updates that no
+//	                              instance holds (BLMOVE takes the head)
+//	<p>wh:claimed:<instance>    list of chat ids an instance holds
+//	<p>wh:alive:<instance>      string, PX: an instance's heartbeat; when it
+//	                              expired, any instance gives the claimed
+//	                              list back to the ready list
+//	<p>wh:instances             set of instance ids that may hold chats
+//	<p>wh:pending               int: updates queued and not yet handled
+
+func (k keys) webhookSeen(updateID int64) string {
+	return k.prefix + "wh:seen:" + strconv.FormatInt(updateID, 10)
+}
+
+func (k keys) webhookChat(chatID int64) string {
+	return k.prefix + "wh:chat:" + strconv.FormatInt(chatID, 10)
+}
+
+func (k keys) webhookReady() string { return k.prefix + "wh:ready" }
+
+func (k keys) webhookClaimed(instance string) string { return k.prefix + "wh:claimed:" + instance }
+
+func (k keys) webhookAlive(instance string) string { return k.prefix + "wh:alive:" + instance }
+
+func (k keys) webhookInstances() string { return k.prefix + "wh:instances" }
+
+func (k keys) webhookPending() string { return k.prefix + "wh:pending" }
+
+// Leases (lease.go; the scripts lua/lease_*.lua): a job that one process
+// of several must do alone is done by whoever holds its lease. The holder
+// renews it well before it expires and deletes it when it stops, so a
+// standby takes over at once after a stop and within the lease after a
+// crash.
+//
+//	<p>lease:<name>             string, PX the lease: the holder's instance id
+//	                              (hostname, pid and a random part). Names:
+//	                              poll (the getUpdates poller, bot.Leader)
+
+func (k keys) lease(name string) string { return k.prefix + "lease:" + name }
