@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 )
@@ -25,10 +27,18 @@ import (
 // Redis if it was half done). The price is that the poller fetches a new
 // batch only when the previous one is finished; different chats in a batch
 // still run concurrently.
+//
+// It also keeps the poller to Telegram's flood control: go-telegram/bot
+// retries a failed getUpdates after its own backoff (0.1 s doubling to
+// 5 s, enough for 5xx and timeouts) and ignores a 429's retry_after; the
+// next getUpdates after a 429 waits here until retry_after has passed.
 type confirmingClient struct {
 	next tg.HttpClient
 	seen *received
 	disp *Dispatcher
+
+	mu        sync.Mutex
+	notBefore time.Time // no getUpdates before this (a 429's retry_after)
 }
 
 func (c *confirmingClient) Do(req *http.Request) (*http.Response, error) {
@@ -57,7 +67,59 @@ func (c *confirmingClient) Do(req *http.Request) (*http.Response, error) {
 	if err := c.disp.WaitIdle(req.Context()); err != nil {
 		return nil, err
 	}
-	return c.next.Do(req)
+	if err := c.waitFloodControl(req.Context()); err != nil {
+		return nil, err
+	}
+	resp, err := c.next.Do(req)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		c.noteRetryAfter(resp)
+	}
+	return resp, err
+}
+
+// waitFloodControl waits out the retry_after of the last 429.
+func (c *confirmingClient) waitFloodControl(ctx context.Context) error {
+	c.mu.Lock()
+	wait := time.Until(c.notBefore)
+	c.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// maxPollRetryAfter bounds a retry_after the poller honours, against a
+// garbled answer stopping it for hours.
+const maxPollRetryAfter = 5 * time.Minute
+
+// noteRetryAfter reads a 429's parameters.retry_after and leaves the body
+// for the library to read again.
+func (c *confirmingClient) noteRetryAfter(resp *http.Response) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	var answer struct {
+		Parameters struct {
+			RetryAfter int `json:"retry_after"`
+		} `json:"parameters"`
+	}
+	if json.Unmarshal(body, &answer) != nil || answer.Parameters.RetryAfter <= 0 {
+		return
+	}
+	wait := min(time.Duration(answer.Parameters.RetryAfter)*time.Second, maxPollRetryAfter)
+	c.mu.Lock()
+	c.notBefore = time.Now().Add(wait)
+	c.mu.Unlock()
 }
 
 // formInt reads an integer field of a multipart form; 0 when absent.

@@ -92,18 +92,22 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 		log.Debug("update without a chat ignored")
 		return
 	}
+
+	// Begin waits for Redis as long as it takes (see begin); the update's
+	// time limit starts once it is in hand.
+	sess, catalogVersion, dup, err := p.begin(ctx, log, upd.ID, chatID)
+	if err != nil {
+		// Only a stop ends the wait: the update stays unconfirmed to
+		// Telegram (see confirmingClient) and comes again to the next
+		// process, so it is neither answered nor apologized for here.
+		outcome = metrics.UpdateError
+		log.Warn("stopped while waiting for Redis: the update is left for redelivery", "err", err)
+		return
+	}
 	if p.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
 		defer cancel()
-	}
-
-	sess, catalogVersion, dup, err := p.Store.Begin(ctx, upd.ID, chatID)
-	if err != nil {
-		outcome = metrics.UpdateError
-		log.Error("cannot load the session", "err", err)
-		p.apologize(ctx, log, upd, chatID, p.langOf(upd, ""))
-		return
 	}
 	if dup {
 		outcome = metrics.UpdateDuplicate
@@ -152,7 +156,7 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 	if err := req.Reply.Ack(ctx); err != nil {
 		log.Warn("cannot answer the callback query", "err", err)
 	}
-	if err := p.Store.Save(ctx, sess); err != nil {
+	if err := p.save(ctx, log, sess); err != nil {
 		outcome = metrics.UpdateError
 		log.Error("cannot save the session", "err", err)
 	}

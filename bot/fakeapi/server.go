@@ -125,6 +125,14 @@ type Fault struct {
 	Description string        // overrides the Telegram-like default
 	Delay       time.Duration // answer slowly (respecting request ctx cancellation)
 	Times       int           // how many matching calls it affects; 0 = until cleared
+	// AllMethods makes a fault with Method "" match getUpdates too: the
+	// whole Bot API is down.
+	AllMethods bool
+	// Until ends the fault (zero: never): later calls are not affected,
+	// and a Delay ends at Until at the latest, so Delay with Until is an
+	// outage whose calls hang until it is over. It is wall-clock time,
+	// not Options.Clock.
+	Until time.Time
 }
 
 // Server is the Bot API test double. Create it with New.
@@ -595,9 +603,13 @@ func (s *Server) takeFault(method string, cc *callCtx) *Fault {
 		return nil
 	}
 	chatID, hasChat := cc.chatIDParam()
+	now := time.Now()
 	for i, f := range s.faults {
+		if !f.Until.IsZero() && !now.Before(f.Until) {
+			continue
+		}
 		if f.Method == "" {
-			if method == "getUpdates" {
+			if method == "getUpdates" && !f.AllMethods {
 				continue
 			}
 		} else if !strings.EqualFold(f.Method, method) {
@@ -607,6 +619,9 @@ func (s *Server) takeFault(method string, cc *callCtx) *Fault {
 			continue
 		}
 		out := *f
+		if !f.Until.IsZero() {
+			out.Delay = min(out.Delay, f.Until.Sub(now))
+		}
 		if f.Times > 0 {
 			f.Times--
 			if f.Times == 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 
 // Reply answers one update. It knows the chat and, for a button press,
 // the message the button sits on, so Show can edit that message in place.
-// Every call goes through call(), which waits out 429s and retries 5xx.
+// Every call goes through call(), which waits out 429s and retries 5xx
+// and timeouts within a budget.
 type Reply struct {
 	api    *tg.Bot
 	log    *slog.Logger
@@ -137,45 +139,56 @@ func (r *Reply) Document(ctx context.Context, name string, data []byte, caption 
 	return err
 }
 
-// maxRetryWait caps how long one reply waits for Telegram's flood control
-// before it gives up: a user waiting longer has left anyway.
-const maxRetryWait = 30 * time.Second
+// retryBudget caps the waits of one call's retries, flood control and
+// outages together: the chat's later updates queue behind it, and a user
+// kept waiting longer has left anyway.
+const retryBudget = 15 * time.Second
 
-// call runs one Bot API request, waiting out a 429 for its retry_after
-// and retrying a 5xx or network error twice with a short backoff. Blocked
-// bots (403) and bad requests (400) are not retried.
+// Backoff after a 5xx, a timeout or a network error: from the first wait,
+// doubling to the last, each with jitter so that the workers that failed
+// together do not all come back in the same instant.
+const (
+	retryFirst = 500 * time.Millisecond
+	retryMax   = 4 * time.Second
+)
+
+// call runs one Bot API request and retries what may pass on: a 429 after
+// its retry_after, a 5xx, a timeout or a network error after a growing
+// backoff, for retryBudget at most. What will not pass — a blocked bot
+// (403), a bad request (400), a migrated group, a bad token — and the end
+// of ctx are returned at once.
 func (r *Reply) call(ctx context.Context, method string, do func() error) error {
-	backoff := 200 * time.Millisecond
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		err = do()
-		if err == nil {
-			return nil
+	backoff := retryFirst
+	var waited time.Duration
+	for {
+		err := do()
+		if err == nil || ctx.Err() != nil {
+			return err
 		}
 		var tooMany *tg.TooManyRequestsError
+		var migrate *tg.MigrateError
 		var wait time.Duration
 		switch {
 		case errors.As(err, &tooMany):
 			wait = time.Duration(tooMany.RetryAfter) * time.Second
-			if wait > maxRetryWait {
-				return err
-			}
-		case errors.Is(err, tg.ErrorForbidden), errors.Is(err, tg.ErrorBadRequest),
-			errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound),
-			errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, tg.ErrorForbidden), errors.Is(err, tg.ErrorBadRequest), errors.As(err, &migrate),
+			errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
 			return err
 		default:
-			wait = backoff
-			backoff *= 4
+			wait = backoff/2 + rand.N(backoff/2+1)
+			backoff = min(2*backoff, retryMax)
 		}
+		if waited+wait > retryBudget {
+			return err
+		}
+		waited += wait
 		r.log.Warn("bot api call failed, retrying", "method", method, "chat_id", r.ChatID, "wait", wait, "err", err)
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return err
 		case <-time.After(wait):
 		}
 	}
-	return err
 }
 
 // isAPIError reports whether err is a Bot API error whose description
