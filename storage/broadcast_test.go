@@ -464,7 +464,7 @@ func TestScheduleSlotFiresOnceAcrossProcesses(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			other := storeOn(t, redis.NewClient(&redis.Options{Addr: s.Client().(*redis.Client).Options().Addr}), Options{Prefix: s.k.prefix})
+			other := storeOn(t, testClient(t), Options{Prefix: s.k.prefix}) // a process of its own
 			ok, job, _, err := other.FireSchedule(ctx, id, Fire{Slot: slot, NextIdx: 0, Run: true,
 				Job: &NewBroadcast{Kind: KindText, Audience: Audience{Kind: AudienceAwards}, Texts: map[string]string{"kk": "a"}, Origin: "award:x:0"}}, bcNow)
 			if err != nil {

@@ -1,6 +1,9 @@
 package storage
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // keys builds every Redis key the store uses; nothing else concatenates key
 // names, so the layout below is the whole of it and every key carries the
@@ -136,9 +139,45 @@ import "strconv"
 // The hash field names are spelt in the Lua scripts (lua/*.lua), which read
 // and write them.
 //
-// The scripts touch keys of several of these families at once, so the store
-// needs a single Redis (or a primary behind Sentinel), not Redis Cluster.
+// Redis Cluster. The scripts touch keys of several of these families at
+// once, and build some of them from the prefix inside the script, while
+// Redis Cluster runs a script only when every key it touches hashes to one
+// slot. So on a cluster client New gives the prefix a hash tag (see
+// taggedPrefix): "forumbot:" becomes "{forumbot}:", a prefix that has a tag
+// already is kept, and every key above, and any other key built as
+// k.prefix + "...", lands in the tag's one slot. On one server and behind
+// Sentinel the prefix stays as it is, so existing data keeps its names.
+//
+// The cost, said plainly: on a cluster all of one bot's keys live in one
+// slot, that is on one master (and its replicas). Cluster then gives the
+// bot failover and a Redis shared with other users, not write scaling: the
+// bot can do what one master does (see README, "Redis topologies"). Bots
+// with different prefixes land in different slots and spread over the
+// masters. Every script call passes at least one key (script.Run insists),
+// because a cluster client routes EVALSHA by its first key and would send a
+// keyless one to any node.
 type keys struct{ prefix string }
+
+// taggedPrefix returns prefix with a Redis Cluster hash tag: the part
+// before the trailing colons in braces ("forumbot:" -> "{forumbot}:",
+// "" -> "{forumbot}:"). A prefix that has a tag of its own, a "{" later
+// closed by "}" with something between, is returned as it is: Redis hashes
+// only that part of a key, and every key starts with the prefix. Braces in
+// an untagged prefix are dropped, as they would make another tag.
+func taggedPrefix(prefix string) string {
+	if i := strings.IndexByte(prefix, '{'); i >= 0 {
+		if j := strings.IndexByte(prefix[i+1:], '}'); j > 0 {
+			return prefix
+		}
+	}
+	name := strings.NewReplacer("{", "", "}", "").Replace(prefix)
+	trimmed := strings.TrimRight(name, ":")
+	rest := name[len(trimmed):]
+	if trimmed == "" {
+		trimmed, rest = "forumbot", ":"
+	}
+	return "{" + trimmed + "}" + rest
+}
 
 func (k keys) update(updateID int64) string {
 	return k.prefix + "update:" + strconv.FormatInt(updateID, 10)

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/forumbot/forumbot/bot/catalog"
@@ -17,7 +19,25 @@ func TestMain(m *testing.M) { redistest.Main(m) }
 // that round-trip counts do not include a first NOSCRIPT.
 func newStore(t testing.TB, opts Options) *Store {
 	t.Helper()
-	return storeOn(t, redistest.Client(t), opts)
+	return storeOn(t, testClient(t), opts)
+}
+
+// clusterEnv, when set (to the comma-separated seeds of a Redis Cluster),
+// makes newStore and counted use a cluster client: TestSuiteOnCluster runs
+// this test binary again so, and the same assertions then hold on a cluster.
+const clusterEnv = "FORUMBOT_TEST_CLUSTER"
+
+// testClient is a client of the shared server, or of the cluster of
+// clusterEnv.
+func testClient(t testing.TB) redis.UniversalClient {
+	t.Helper()
+	seeds := os.Getenv(clusterEnv)
+	if seeds == "" {
+		return redistest.Client(t)
+	}
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(seeds, ",")})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 func storeOn(t testing.TB, rdb redis.UniversalClient, opts Options) *Store {
@@ -36,7 +56,7 @@ func storeOn(t testing.TB, rdb redis.UniversalClient, opts Options) *Store {
 func counted(t testing.TB, opts Options) (*Store, *Counter) {
 	t.Helper()
 	c := NewCounter()
-	rdb := redistest.Client(t)
+	rdb := testClient(t)
 	rdb.AddHook(c.Hook())
 	return storeOn(t, rdb, opts), c
 }

@@ -15,7 +15,7 @@ import (
 func TestOpenWorks(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s, err := Open(ctx, "redis://"+redistest.Addr()+"/0", Options{Prefix: redistest.Prefix(t)})
+	s, err := Open(ctx, Conn{URL: "redis://" + redistest.Addr() + "/0"}, Options{Prefix: redistest.Prefix(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func closedPort(t *testing.T) string {
 func TestOpenRefusedSaysWhatToDo(t *testing.T) {
 	t.Parallel()
 	addr := closedPort(t)
-	_, err := Open(t.Context(), "redis://:s3cr3t-pw@"+addr, Options{})
+	_, err := Open(t.Context(), Conn{URL: "redis://:s3cr3t-pw@" + addr}, Options{})
 	if err == nil {
 		t.Fatal("Open of a closed port succeeded")
 	}
@@ -84,7 +84,7 @@ func TestOpenBadURLHidesPassword(t *testing.T) {
 		"redis://user:s3cr3t-pw@127.0.0.1:6379?dial_timeout=s3cr3t-pw",
 		"",
 	} {
-		_, err := Open(t.Context(), u, Options{})
+		_, err := Open(t.Context(), Conn{URL: u}, Options{})
 		if err == nil {
 			t.Fatalf("Open(%q) succeeded", u)
 		}
@@ -107,7 +107,7 @@ func TestOpenWrongPassword(t *testing.T) {
 	if err := admin.ConfigSet(ctx, "requirepass", "right-pw").Err(); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Open(ctx, "redis://:wrong-pw@"+srv.Addr(), Options{})
+	_, err := Open(ctx, Conn{URL: "redis://:wrong-pw@" + srv.Addr()}, Options{})
 	if err == nil {
 		t.Fatal("Open with a wrong password succeeded")
 	}
@@ -116,7 +116,7 @@ func TestOpenWrongPassword(t *testing.T) {
 		!strings.HasPrefix(msg, "Redis at "+srv.Addr()+" refused the login") {
 		t.Fatalf("error %q", msg)
 	}
-	s, err := Open(ctx, "redis://:right-pw@"+srv.Addr(), Options{})
+	s, err := Open(ctx, Conn{URL: "redis://:right-pw@" + srv.Addr()}, Options{})
 	if err != nil {
 		t.Fatalf("Open with the right password: %v", err)
 	}
@@ -128,7 +128,7 @@ func TestOpenWrongPassword(t *testing.T) {
 
 func TestOpenUnknownHost(t *testing.T) {
 	t.Parallel()
-	_, err := Open(t.Context(), "redis://no-such-host.invalid:6379", Options{})
+	_, err := Open(t.Context(), Conn{URL: "redis://no-such-host.invalid:6379"}, Options{})
 	if err == nil {
 		t.Fatal("Open of an unknown host succeeded")
 	}
@@ -140,7 +140,7 @@ func TestOpenUnknownHost(t *testing.T) {
 
 func TestOpenErrorMessages(t *testing.T) {
 	t.Parallel()
-	ropts := &redis.Options{Addr: "db:6379", Password: "pw-123"}
+	at := target{where: "Redis at db:6379", setting: "REDIS_URL", fix: "start redis-server or set REDIS_URL", password: "pw-123"}
 	for _, c := range []struct {
 		err  error
 		want string
@@ -149,7 +149,7 @@ func TestOpenErrorMessages(t *testing.T) {
 		{&net.OpError{Op: "dial", Err: timeoutErr{}}, "cannot reach Redis at db:6379: no answer within 3s; check the host and port in REDIS_URL and that Redis is up"},
 		{fmt.Errorf("x: %w", errors.New("ERR unknown command 'SCRIPT', with args beginning with: pw-123")), "cannot use Redis at db:6379: x: ERR unknown command 'SCRIPT', with args beginning with: ***; check REDIS_URL"},
 	} {
-		if got := newOpenError(ropts, c.err).Error(); got != c.want {
+		if got := newOpenError(at, c.err).Error(); got != c.want {
 			t.Errorf("for %v:\n got %q\nwant %q", c.err, got, c.want)
 		}
 	}

@@ -203,7 +203,7 @@ func TestSubmitWithoutConsentStoresNothing(t *testing.T) {
 	if r := submit(t, s, submission(41, "dddddddddddd", "Ауылдарға интернет жүргізу қажет деп санаймын.", t0)); r.Outcome != NoConsent {
 		t.Fatalf("outdated consent: %+v", r)
 	}
-	keys, _ := s.Client().Keys(ctx, s.k.prefix+"*").Result()
+	keys := storeKeys(t, s)
 	if len(keys) != 1 {
 		t.Errorf("keys written without consent: %v", keys)
 	}
@@ -397,7 +397,7 @@ func TestForgetUserDeletesTheAuthorAndKeepsTheProposals(t *testing.T) {
 		t.Error("still subscribed")
 	}
 	// Nothing anywhere names the user any more.
-	all, _ := rdb.Keys(ctx, s.k.prefix+"*").Result()
+	all := storeKeys(t, s)
 	for _, key := range all {
 		if strings.Contains(key, "101") {
 			t.Errorf("key %s left", key)

@@ -114,7 +114,7 @@ func TestFirstCallOnFreshRedis(t *testing.T) {
 	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	opened, err := Open(ctx, "redis://"+srv.Addr(), Options{Prefix: "warm:"})
+	opened, err := Open(ctx, Conn{URL: "redis://" + srv.Addr()}, Options{Prefix: "warm:"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,32 @@ func newScript(files ...string) *script {
 	return &script{Script: redis.NewScript(src), name: files[len(files)-1], src: src}
 }
 
+// Run runs the script with keys, which must not be empty: a Redis Cluster
+// client sends EVALSHA to the node of the first key, and a keyless call to
+// any node, where the keys the script builds from the prefix may not be.
+// Every key must be in the store's slot too; the prefix's hash tag sees to
+// that for every key built in keys.go.
+func (sc *script) Run(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd {
+	if len(keys) == 0 {
+		return sc.noKey(ctx)
+	}
+	return sc.Script.Run(ctx, c, keys, args...)
+}
+
+// RunRO is Run for a read-only script (EVALSHA_RO), with the same rule.
+func (sc *script) RunRO(ctx context.Context, c redis.Scripter, keys []string, args ...any) *redis.Cmd {
+	if len(keys) == 0 {
+		return sc.noKey(ctx)
+	}
+	return sc.Script.RunRO(ctx, c, keys, args...)
+}
+
+func (sc *script) noKey(ctx context.Context) *redis.Cmd {
+	cmd := redis.NewCmd(ctx)
+	cmd.SetErr(fmt.Errorf("script %s: called with no key; pass one of the keys it touches", sc.name))
+	return cmd
+}
+
 var (
 	beginScript       = newScript("begin")
 	loadSessionScript = newScript("load_session")

@@ -47,9 +47,15 @@ type Store struct {
 	owned bool
 }
 
-// New returns a Store on rdb. It does not contact Redis. rdb must not be a
-// Redis Cluster client: the scripts touch keys in several hash slots.
+// New returns a Store on rdb. It does not contact Redis. rdb may be a
+// client of one server, of a Sentinel-managed master or of a Redis Cluster
+// (*redis.ClusterClient); on a cluster client the prefix gets a hash tag, so
+// that every key of the store is in one slot, as the scripts need (see
+// keys.go).
 func New(rdb redis.UniversalClient, opts Options) *Store {
+	if _, cluster := rdb.(*redis.ClusterClient); cluster {
+		opts.Prefix = taggedPrefix(opts.Prefix)
+	}
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = DefaultSessionTTL
 	}
@@ -63,6 +69,10 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 		dedupTTL:   opts.DedupTTL,
 	}
 }
+
+// Prefix returns the prefix every key starts with: Options.Prefix, with a
+// hash tag on a Redis Cluster.
+func (s *Store) Prefix() string { return s.k.prefix }
 
 // Client returns the Redis client the store uses.
 func (s *Store) Client() redis.UniversalClient { return s.rdb }

@@ -111,7 +111,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 
 	a := &App{Store: o.Store, Log: log, cfg: cfg, metrics: metrics.New(), readyWindow: o.ReadyWindow}
 	if a.Store == nil {
-		a.Store, err = storage.Open(ctx, cfg.RedisURL, storage.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.SessionTTL})
+		a.Store, err = storage.Open(ctx, RedisConn(cfg), storage.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.SessionTTL})
 		if err != nil {
 			a.close()
 			return nil, err
@@ -342,4 +342,15 @@ func (a *App) SetCommands(ctx context.Context) {
 		set(l, l)
 	}
 	set(a.cfg.DefaultLang, "")
+}
+
+// RedisConn is where cfg says Redis is: REDIS_URL, and Sentinel or Cluster
+// when their addresses are set.
+func RedisConn(cfg bot.Config) storage.Conn {
+	return storage.Conn{
+		URL:            cfg.RedisURL,
+		SentinelMaster: cfg.RedisSentinelMaster,
+		SentinelAddrs:  cfg.RedisSentinelAddrs,
+		ClusterAddrs:   cfg.RedisClusterAddrs,
+	}
 }

@@ -258,7 +258,9 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	// The bot's store, opened as production opens it, with the counters on
 	// its client.
 	var store *storage.Store
-	as("bot", func() { store, err = storage.Open(ctx, "redis://"+addr+"/0", storage.Options{Prefix: cfg.Prefix}) })
+	as("bot", func() {
+		store, err = storage.Open(ctx, storage.Conn{URL: "redis://" + addr + "/0"}, storage.Options{Prefix: cfg.Prefix})
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func exportProposals(args []string, stdout, stderr io.Writer, getenv func(string
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	store, err := storage.Open(ctx, cfg.RedisURL, storage.Options{Prefix: cfg.RedisPrefix})
+	store, err := storage.Open(ctx, app.RedisConn(cfg), storage.Options{Prefix: cfg.RedisPrefix})
 	if err != nil {
 		fmt.Fprintf(stderr, "forumbot: %v\n", err)
 		return 1

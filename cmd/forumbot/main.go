@@ -168,7 +168,7 @@ func importCatalog(path string, stdout, stderr io.Writer, getenv func(string) st
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	store, err := storage.Open(ctx, cfg.RedisURL, storage.Options{Prefix: cfg.RedisPrefix})
+	store, err := storage.Open(ctx, app.RedisConn(cfg), storage.Options{Prefix: cfg.RedisPrefix})
 	if err != nil {
 		fmt.Fprintf(stderr, "forumbot: %v\n", err)
 		return 1
