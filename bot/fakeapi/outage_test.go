@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,4 +50,47 @@ func TestFaultHangEndsWithTheOutage(t *testing.T) {
 	if n := len(srv.Chat(alice.ID)); n != 1 {
 		t.Errorf("%d messages in the chat after the hang, want 1", n)
 	}
+}
+
+// A long poll waiting when an outage begins is cut by it, as a real
+// outage would cut the connection: with the outage's error, or, for a
+// hanging outage, by delivering nothing until the outage is over.
+func TestFaultOutageCutsTheLongPollInProgress(t *testing.T) {
+	t.Parallel()
+	srv := newStrict(t)
+	poll := func() <-chan apiReply {
+		ch := make(chan apiReply, 1)
+		go func() { ch <- postForm(t, srv, "getUpdates", map[string]string{"timeout": "20"}) }()
+		return ch
+	}
+	failing := poll()
+	deadline := time.Now().Add(10 * time.Second)
+	for !waitingPoll(srv) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	srv.Inject(Fault{Code: 500, AllMethods: true, Until: time.Now().Add(time.Hour)})
+	if r := <-failing; r.Status != 500 {
+		t.Fatalf("the long poll in progress answered %+v, want 500", r)
+	}
+	srv.ClearFaults()
+
+	hanging := poll()
+	for !waitingPoll(srv) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	until := time.Now().Add(500 * time.Millisecond)
+	srv.Inject(Fault{Delay: time.Hour, AllMethods: true, Until: until})
+	srv.SendText(alice, "during the outage")
+	r := <-hanging
+	if !r.OK || time.Now().Before(until) || !strings.Contains(string(r.Result), "during the outage") {
+		t.Fatalf("the hanging long poll answered %+v (at the end of the outage, with the update sent meanwhile?)", r)
+	}
+	wantNoViolations(t, srv)
+}
+
+// waitingPoll reports whether a getUpdates call waits for updates.
+func waitingPoll(s *Server) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.updWake != nil
 }

@@ -587,6 +587,7 @@ func (s *Server) Inject(f Fault) {
 	defer s.mu.Unlock()
 	fc := f
 	s.faults = append(s.faults, &fc)
+	s.wakePollersLocked() // a long poll in progress sees an outage at once (outageHoldLocked)
 }
 
 // ClearFaults removes every fault.

@@ -168,6 +168,21 @@ func getUpdates(c *callCtx) (any, *APIError) {
 			}
 			return nil, &APIError{Code: http.StatusConflict, Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
 		}
+		if hold, aerr := s.outageHoldLocked(); aerr != nil {
+			s.mu.Unlock()
+			return nil, aerr
+		} else if hold != nil {
+			s.mu.Unlock()
+			select {
+			case <-hold:
+			case <-c.ctx.Done():
+				return json.RawMessage("[]"), nil
+			case <-s.done:
+				return json.RawMessage("[]"), nil
+			}
+			s.mu.Lock()
+			continue
+		}
 		batch := s.collectLocked(limit)
 		if len(batch) > 0 || timeout == 0 {
 			size := 2
