@@ -75,6 +75,14 @@ func NewDispatcherFor(ctx context.Context, p *Pipeline, workers, maxQueued int) 
 // queued updates within ShutdownTimeout. It returns how many were left.
 func (r *Runner) Run(ctx context.Context, api *tg.Bot) int {
 	api.Start(ctx)
+	return r.Finish()
+}
+
+// Finish finishes the queued updates within ShutdownTimeout, once polling
+// has stopped for good (it drains the dispatcher), and returns how many
+// were left. Run ends with it; polling under a lease (bot/app) calls it
+// after the last term.
+func (r *Runner) Finish() int {
 	r.Log.Info("polling stopped, finishing queued updates", "queued", r.Dispatcher.Pending())
 	dctx, cancel := context.WithTimeout(context.Background(), r.ShutdownTimeout)
 	defer cancel()

@@ -79,6 +79,9 @@ type App struct {
 	readyWindow time.Duration
 	listener    net.Listener // of /healthz, /readyz, /metrics; nil when LISTEN_ADDR is off
 	stopping    atomic.Bool  // Run's context ended: /readyz says so
+
+	pollOptions []tg.Option                // a poller's options: polling.go makes one per lease term
+	leader      atomic.Pointer[bot.Leader] // the poll lease (polling.go)
 }
 
 // New connects to Redis and the Bot API and checks both: a wrong token or
@@ -156,17 +159,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 	opts := append(bot.PollingOptions(a.runner, httpClient, o.PollTimeout),
 		tg.WithServerURL(cfg.APIURL),
 		tg.WithSkipGetMe(),
-		tg.WithErrorsHandler(func(err error) {
-			if strings.Contains(err.Error(), "some updates lost, ctx done") {
-				// The library stopped mid-batch. Nothing is lost: the rest
-				// of the batch was never confirmed (see bot.Runner) and
-				// Telegram delivers it again to the next poller.
-				log.Info("polling stopped in the middle of a batch; the rest will be delivered again")
-				return
-			}
-			log.Warn("bot api", "err", err)
-		}),
+		tg.WithErrorsHandler(a.apiError), // polling.go
 	)
+	a.pollOptions = opts
 	a.API, err = tg.New(cfg.Token, opts...)
 	if err != nil {
 		a.close()

@@ -112,6 +112,9 @@ func TestProposalsSurviveKill9AndRedisRestart(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN=" + testToken, "TELEGRAM_API_URL=" + api.URL(),
 		"REDIS_URL=redis://" + rs.Addr() + "/0", "REDIS_PREFIX=" + prefix,
 		"WORKERS=4", "LOG_LEVEL=debug", "SHUTDOWN_TIMEOUT=2s", "LISTEN_ADDR=127.0.0.1:0",
+		// The killed bot's poll lease outlives it; the new bot polls once
+		// it expires.
+		"POLL_LEASE=2s",
 	}
 	logs := &lockedBuffer{}
 	bot1 := startChild(t, bin, env, logs)

@@ -101,6 +101,24 @@ func (m *Metrics) QueueDepth(depth func() int) {
 	}, func() float64 { return float64(depth()) }))
 }
 
+// PollLeader exports leading (whether this process holds the poll lease
+// and polls) as the gauge forumbot_poll_leader, read at each scrape: of
+// several replicas exactly one should say 1.
+func (m *Metrics) PollLeader(leading func() bool) {
+	if m == nil {
+		return
+	}
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "forumbot_poll_leader",
+		Help: "1 while this process holds the poll lease and polls for updates, 0 while it stands by.",
+	}, func() float64 {
+		if leading() {
+			return 1
+		}
+		return 0
+	}))
+}
+
 // Update records one handled update: its type, outcome and how long it
 // took.
 func (m *Metrics) Update(kind, outcome string, took time.Duration) {
