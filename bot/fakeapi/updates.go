@@ -262,6 +262,14 @@ func (s *Server) WaitConfirmed(ctx context.Context, updateID int64) error {
 	}
 }
 
+// Confirmed is the highest update_id the bot confirmed, i.e. the offset
+// of its latest getUpdates call minus one (counted when the call arrives).
+func (s *Server) Confirmed() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.confirmed
+}
+
 // PendingUpdates counts updates queued and not yet confirmed by an offset.
 func (s *Server) PendingUpdates() int {
 	s.mu.Lock()
