@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -93,4 +94,31 @@ func apiOutage(t *testing.T, firstUser int64, maxPolls int, inject func(api *fak
 	t.Logf("30 s outage: %d getUpdates calls during it; %d messages sent before it, %d of them lost (in hand at its start); "+
 		"%d sent during and just after it, each answered once; the last message of the outage answered %s after it ended",
 		polls, len(before), len(lost), len(during), recovered.Round(time.Millisecond))
+}
+
+// TestPollerWaitsOutRetryAfter: a getUpdates answered 429 with retry_after
+// is not repeated before retry_after has passed (go-telegram/bot alone
+// would retry after 0.1 s), and polling goes on after it.
+func TestPollerWaitsOutRetryAfter(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t).start()
+	u := user(760001, "en")
+	h.say(u, "/help", "What the bot does")
+	h.api.Inject(fakeapi.Fault{Method: "getUpdates", Code: http.StatusTooManyRequests, RetryAfter: 3, Times: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	flood, err := h.api.WaitCall(ctx, func(c fakeapi.Call) bool {
+		return c.Method == "getUpdates" && c.Err != nil && c.Err.Code == http.StatusTooManyRequests
+	})
+	if err != nil {
+		t.Fatalf("no getUpdates met the 429: %v", err)
+	}
+	h.say(u, "/start", "What are you looking for?")
+	next, err := h.api.WaitCall(ctx, func(c fakeapi.Call) bool { return c.Method == "getUpdates" && c.At.After(flood.At) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gap := next.At.Sub(flood.At); gap < 3*time.Second-50*time.Millisecond {
+		t.Errorf("getUpdates again %s after a 429 with retry_after 3", gap)
+	}
 }
