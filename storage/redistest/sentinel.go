@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,42 @@ func (s *Sentinel) WaitFailover(t testing.TB, timeout time.Duration) {
 		return got == s.replica.addr, "the sentinel still names " + got
 	}); err != nil {
 		t.Fatalf("redistest: no failover to the replica: %v", err)
+	}
+}
+
+// WaitReplicated waits until the replica has applied every write the
+// master had made when it was called: WAIT covers only the writes of the
+// connection it is sent on, and a test wants the writes of the bot's own.
+func (s *Sentinel) WaitReplicated(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	offset := func(addr, field string) (int64, error) {
+		c := redis.NewClient(&redis.Options{Addr: addr})
+		defer c.Close()
+		info, err := c.Info(ctx, "replication").Result()
+		if err != nil {
+			return 0, err
+		}
+		for _, line := range strings.Split(info, "\r\n") {
+			if v, ok := strings.CutPrefix(line, field+":"); ok {
+				return strconv.ParseInt(v, 10, 64)
+			}
+		}
+		return 0, fmt.Errorf("%s: no %s in INFO replication", addr, field)
+	}
+	want, err := offset(s.master.addr, "master_repl_offset")
+	if err != nil {
+		t.Fatalf("redistest: %v", err)
+	}
+	if err := waitFor(ctx, func() (bool, string) {
+		got, err := offset(s.replica.addr, "slave_repl_offset")
+		if err != nil {
+			return false, err.Error()
+		}
+		return got >= want, fmt.Sprintf("the replica is at offset %d of %d", got, want)
+	}); err != nil {
+		t.Fatalf("redistest: the replica did not catch up: %v", err)
 	}
 }
 

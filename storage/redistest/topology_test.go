@@ -74,6 +74,13 @@ func TestSentinelFailsOver(t *testing.T) {
 	if n, err := rdb.Wait(ctx, 1, 5*time.Second).Result(); err != nil || n != 1 {
 		t.Fatalf("WAIT 1 = %d, %v", n, err)
 	}
+	// And a write of another connection, which WAIT above does not cover.
+	other := redis.NewClient(&redis.Options{Addr: s.MasterAddr()})
+	t.Cleanup(func() { _ = other.Close() })
+	if err := other.Set(ctx, key+":other", "also", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	s.WaitReplicated(t)
 	s.KillMaster()
 	s.WaitFailover(t, 30*time.Second)
 	var got string
@@ -88,6 +95,9 @@ func TestSentinelFailsOver(t *testing.T) {
 	}
 	if got != "before" {
 		t.Fatalf("after failover GET = %q, want the write made before it", got)
+	}
+	if got := rdb.Get(ctx, key+":other").Val(); got != "also" {
+		t.Fatalf("after failover the other connection's write is %q", got)
 	}
 	info, err := rdb.Info(ctx, "replication").Result()
 	if err != nil || !strings.Contains(info, "role:master") {
