@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sync"
 	"testing"
@@ -212,4 +213,39 @@ func getUpdatesBetween(api *fakeapi.Server, from, to time.Time) int {
 		}
 	}
 	return n
+}
+
+var probeAddrRE = regexp.MustCompile(`serving /healthz, /readyz and /metrics" addr=(\S+)`)
+
+// httpAddr waits for the child to say where it serves its probes.
+func (c *child) httpAddr(t *testing.T) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := probeAddrRE.FindStringSubmatch(c.log.String()); m != nil {
+			return m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot did not say where it serves /readyz; its log:\n%s", c.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitProbe waits until GET path at addr answers code.
+func waitProbe(t *testing.T, addr, path string, code int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	got := 0
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://" + addr + path); err == nil {
+			got = resp.StatusCode
+			_ = resp.Body.Close()
+			if got == code {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s answered %d for %s, want %d", path, got, within, code)
 }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ import (
 // back from its append-only file. The bot never exits, answers again soon
 // after the restart, answers every message (those sent during the outage
 // too) exactly once, and every proposal whose number a user saw is stored.
-// While Redis is away the bot logs at a sane rate, not in a tight loop.
+// While Redis is away /readyz answers 503 and the bot logs at a sane
+// rate, not in a tight loop.
 func TestRedisKilledUnderLoadLosesNothing(t *testing.T) {
 	t.Parallel()
 	rig := newFaultRig(t)
@@ -50,12 +52,15 @@ func TestRedisKilledUnderLoadLosesNothing(t *testing.T) {
 		told[u.ID] = num
 	}
 
+	probes := bot1.httpAddr(t)
+	waitProbe(t, probes, "/readyz", http.StatusOK, 10*time.Second)
 	rig.rs.Kill()
 	killedAt := time.Now()
 	logAtKill := len(logs.String())
-	// The outage: the users go on writing. (This sleep is the length of
-	// the outage, not a wait for a condition.)
-	time.Sleep(4 * time.Second)
+	waitProbe(t, probes, "/readyz", http.StatusServiceUnavailable, 3*time.Second)
+	// The outage lasts 4 s; the users go on writing. (This sleep is the
+	// length of the outage, not a wait for a condition.)
+	time.Sleep(time.Until(killedAt.Add(4 * time.Second)))
 	bot1.alive(t, "while Redis was down")
 	outageLog := logs.String()[logAtKill:]
 	outage := time.Since(killedAt)
@@ -76,6 +81,7 @@ func TestRedisKilledUnderLoadLosesNothing(t *testing.T) {
 		t.Errorf("the bot answered again %s after Redis came back, want within 10 s", resumed)
 	}
 
+	waitProbe(t, probes, "/readyz", http.StatusOK, 15*time.Second)
 	time.Sleep(2 * time.Second) // the stream goes on a little after the restart
 	st.halt()
 	msgs := st.messages()
