@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -134,4 +135,55 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestSIGTERMWhileRedisIsDownLosesNothing: the bot holds updates while
+// Redis is down; SIGTERM then stops it within SHUTDOWN_TIMEOUT (and a
+// margin), exit code 1 saying updates were left unfinished. They were
+// never confirmed to Telegram: once Redis is back, the next process
+// answers every message, once.
+func TestSIGTERMWhileRedisIsDownLosesNothing(t *testing.T) {
+	t.Parallel()
+	const shutdownTimeout = 5 * time.Second // newFaultRig's SHUTDOWN_TIMEOUT
+	rig := newFaultRig(t)
+	logs := &lockedBuffer{}
+	bot1 := rig.start(logs)
+	st := startStream(rig.api, 770001, 4, 250*time.Millisecond)
+	defer st.halt()
+	waitCount(t, rig.api, 10, 30*time.Second)
+
+	rig.rs.Kill()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "holding the update") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no update held 10 s after Redis died; log:\n%s", tail(logs.String(), 30))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sigAt := time.Now()
+	if err := bot1.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-bot1.done:
+	case <-time.After(shutdownTimeout + 20*time.Second):
+		t.Fatalf("the bot did not exit within %s of SIGTERM; log:\n%s", shutdownTimeout+20*time.Second, tail(logs.String(), 30))
+	}
+	exitTook := time.Since(sigAt)
+	code := bot1.cmd.ProcessState.ExitCode()
+	if code != 1 || !strings.Contains(logs.String(), "were not finished within") {
+		t.Errorf("exit code %d, want 1 with the unfinished updates told; log:\n%s", code, tail(logs.String(), 30))
+	}
+	if exitTook > shutdownTimeout+5*time.Second {
+		t.Errorf("the bot took %s to exit after SIGTERM, want within SHUTDOWN_TIMEOUT (%s) and a margin", exitTook, shutdownTimeout)
+	}
+	st.halt()
+
+	rig.rs.Restart()
+	bot2 := rig.start(&lockedBuffer{})
+	msgs := st.messages()
+	got := waitAnswered(t, rig.api, msgs, 30*time.Second)
+	answeredOnce(t, msgs, got)
+	bot2.alive(t, "after taking over")
+	t.Logf("SIGTERM with Redis down: exit %d after %s; the next process answered all %d messages once", code, exitTook.Round(time.Millisecond), len(msgs))
 }
