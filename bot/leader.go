@@ -120,8 +120,10 @@ func (l *Leader) term(ctx context.Context, until time.Time, lead func(context.Co
 	}()
 	lost := l.renew(tctx, done, until)
 	cancel()
-	<-done
+	// Not leading from here on, even while lead winds down (the poller may
+	// wait to hand its last update to a full queue): it polls no more.
 	l.leading.Store(false)
+	<-done
 	if lost || l.keep.Load() {
 		return
 	}

@@ -2,14 +2,20 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/app"
+	"github.com/forumbot/forumbot/storage"
+	"github.com/forumbot/forumbot/storage/redistest"
 )
 
 // replica is one of several apps on the same Redis prefix and the same
@@ -22,11 +28,17 @@ type replica struct {
 
 func (h *harness) startReplica() *replica {
 	h.t.Helper()
+	return h.startReplicaWith(nil)
+}
+
+// startReplicaWith starts a replica on store (nil: its own connection).
+func (h *harness) startReplicaWith(store *storage.Store) *replica {
+	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	a, err := app.New(ctx, app.Options{
 		Config: h.cfg, Log: logger(h.t), PollTimeout: 2 * time.Second,
-		Now: func() time.Time { return testNow },
+		Now: func() time.Time { return testNow }, Store: store,
 	})
 	if err != nil {
 		h.t.Fatalf("app.New: %v", err)
@@ -190,5 +202,170 @@ func TestOneReplicaPolls(t *testing.T) {
 		tookStop.Round(time.Millisecond), tookCrash.Round(time.Millisecond), lease, afterStop, total-afterStop)
 	if afterStop > 2 || total-afterStop > 2 {
 		t.Errorf("409 Conflicts: %d at the stop, %d at the crash; want at most 2 per takeover", afterStop, total-afterStop)
+	}
+}
+
+// cutProxy forwards TCP connections to target until cut, which closes
+// them and refuses new ones until heal: a network partition.
+type cutProxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	cut    bool
+	conns  []net.Conn
+}
+
+func newCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target}
+	t.Cleanup(func() { _ = ln.Close(); p.setCut(true) })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			if p.cut {
+				p.mu.Unlock()
+				_ = c.Close()
+				continue
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				p.mu.Unlock()
+				_ = c.Close()
+				continue
+			}
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); _ = up.Close() }()
+			go func() { _, _ = io.Copy(c, up); _ = c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) addr() string { return p.ln.Addr().String() }
+
+// setCut cuts (closing every connection) or heals the link.
+func (p *cutProxy) setCut(cut bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = cut
+	if cut {
+		for _, c := range p.conns {
+			_ = c.Close()
+		}
+		p.conns = nil
+	}
+}
+
+// TestLeaderCutOffFromRedisStopsPolling: the leader loses Redis but not
+// Telegram (a partition). It stops polling before its lease can expire, a
+// standby takes over when it does, and users go on being answered, each
+// message once: what the old leader held unhandled comes again to the new
+// one. No 409 loop: at most a couple of Conflicts. Once the link is back,
+// the old leader stands by.
+func TestLeaderCutOffFromRedisStopsPolling(t *testing.T) {
+	t.Parallel()
+	const lease = 3 * time.Second
+	h := newHarness(t, func(c *bot.Config) { c.PollLease = lease; c.Workers = 2 })
+	proxy := newCutProxy(t, redistest.Addr())
+	rdb := redis.NewClient(&redis.Options{Addr: proxy.addr(), MaxRetries: -1,
+		DialTimeout: 200 * time.Millisecond, ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond})
+	t.Cleanup(func() { _ = rdb.Close() })
+	cutStore := storage.New(rdb, storage.Options{Prefix: h.cfg.RedisPrefix, SessionTTL: h.cfg.SessionTTL})
+
+	// The replica behind the proxy starts first, so it leads.
+	a := h.startReplicaWith(cutStore)
+	rs := []*replica{a}
+	waitLeader(t, rs, func(int) bool { return true })
+	rs = append(rs, h.startReplica())
+
+	sent := map[int64]int{}
+	round := func() {
+		t.Helper()
+		for u := int64(0); u < 4; u++ {
+			chat := 62000 + u
+			h.say(user(chat, "en"), "/help", "/start")
+			sent[chat]++
+		}
+	}
+	round()
+
+	// The partition, with messages on the way.
+	for u := int64(0); u < 4; u++ {
+		h.api.SendText(user(62000+u, "en"), "/help")
+		sent[62000+u]++
+	}
+	proxy.setCut(true)
+	cutAt := time.Now()
+	for u := int64(0); u < 4; u++ {
+		h.api.SendText(user(62000+u, "en"), "/help")
+		sent[62000+u]++
+	}
+	// a cannot renew its lease: it must stop, and b take over.
+	for deadline := time.Now().Add(30 * time.Second); !rs[1].leading(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the replica that reaches Redis did not take over within 30 s")
+		}
+	}
+	took := time.Since(cutAt)
+	if a.leading() {
+		t.Error("the replica cut off from Redis still leads after the other took over")
+	}
+	round()
+
+	proxy.setCut(false)
+	round()
+	if a.leading() {
+		t.Error("the old leader leads again though the other holds the lease")
+	}
+	// Once the double has the last update confirmed, every update was
+	// handled or skipped as seen (the bot confirms only what it handled);
+	// answers of the cut-off leader's held updates may still be on the way.
+	// A message can only be lost if that leader's Begin reached Redis
+	// (marking it seen) and the reply did not: at most one per worker, as
+	// with a crash (see bot.Runner).
+	lastID := h.api.SendText(user(62000, "en"), "/help")
+	sent[62000]++
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := h.api.WaitConfirmed(ctx, lastID); err != nil {
+		t.Fatalf("update %d not confirmed: %v", lastID, err)
+	}
+	complete := func() bool {
+		for chat, n := range sent {
+			if h.calls("sendMessage", chat) < n {
+				return false
+			}
+		}
+		return true
+	}
+	for deadline := time.Now().Add(10 * time.Second); !complete() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	lost := 0
+	for chat, n := range sent {
+		switch got := h.calls("sendMessage", chat); {
+		case got > n:
+			t.Errorf("chat %d: %d answers to %d messages", chat, got, n)
+		case got < n:
+			lost += n - got
+		}
+	}
+	if lost > h.cfg.Workers {
+		t.Errorf("%d messages lost, more than the %d the cut-off leader could have had in Begin", lost, h.cfg.Workers)
+	}
+	n := h.conflicts()
+	t.Logf("Redis cut off from the leader: a standby polls %v later (lease %v); %d messages lost; 409 Conflicts: %d",
+		took.Round(time.Millisecond), lease, lost, n)
+	if n > 2 {
+		t.Errorf("%d 409 Conflicts at the takeover, want at most 2", n)
 	}
 }
