@@ -289,3 +289,18 @@ func TestSentinelOpenErrors(t *testing.T) {
 		t.Errorf("master down:\n got %v\nwant %s", err, want)
 	}
 }
+
+// TestScriptWithoutKeyIsRefused: a cluster client would send a keyless
+// EVALSHA to any node, so no script may be called without a key.
+func TestScriptWithoutKeyIsRefused(t *testing.T) {
+	t.Parallel()
+	rdb := testClient(t)
+	for _, err := range []error{
+		beginScript.Run(t.Context(), rdb, nil).Err(),
+		loadSessionScript.RunRO(t.Context(), rdb, []string{}).Err(),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "called with no key") {
+			t.Errorf("a keyless script call: %v, want it refused", err)
+		}
+	}
+}

@@ -84,8 +84,10 @@ var allScripts = []*script{
 // ("") as the script's SHA and make every later EVALSHA miss; and it sends
 // one command at a time, because go-redis 9.23 runs pipelines on a pool of
 // their own: a pipeline here would open a connection the store never uses
-// again, while single commands warm the pool its scripts run on. Six round
-// trips, once per start.
+// again, while single commands warm the pool its scripts run on. One round
+// trip per script, once per start. A cluster client sends SCRIPT LOAD to
+// every node; a node that never had a script (a replica promoted later, a
+// restarted one) costs one EVAL on the script's first call there.
 func (s *Store) loadScripts(ctx context.Context) error {
 	for _, sc := range allScripts {
 		sha, err := s.rdb.ScriptLoad(ctx, sc.src).Result()
