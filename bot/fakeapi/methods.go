@@ -1028,6 +1028,9 @@ func setWebhook(c *callCtx) (any, *APIError) {
 	if c.bool("drop_pending_updates") {
 		s.queue = nil
 	}
+	if raw != "" {
+		s.webhookSetLocked(c.str("secret_token")) // webhook.go delivers
+	}
 	s.pollGen++ // a getUpdates still waiting is ended
 	s.wakePollersLocked()
 	return rawTrue, nil
@@ -1053,6 +1056,7 @@ func getWebhookInfo(c *callCtx) (any, *APIError) {
 		info.MaxConnections = s.webhook.maxConnections
 		info.IPAddress = s.webhook.ipAddress
 		info.AllowedUpdates = s.webhook.allowed
+		info.LastErrorDate, info.LastErrorMessage = s.webhookErrorLocked()
 	}
 	return info, nil
 }

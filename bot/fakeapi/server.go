@@ -28,6 +28,14 @@ type Options struct {
 	// history is otherwise most of the process's heap, and its marking most
 	// of the garbage collector's work.
 	MaxHistory int
+	// WebhookTarget maps the webhook's URL (https, as setWebhook demands)
+	// to the address the double posts updates to: a test serves plain
+	// http on a loopback port, as behind a load balancer terminating TLS
+	// (webhook.go). nil: no delivery, the updates stay queued.
+	WebhookTarget func(url string) string
+	// WebhookRetry is the first wait before a failed webhook delivery is
+	// tried again; it doubles up to 8 times as long (default 1 s).
+	WebhookRetry time.Duration
 }
 
 // User is a Telegram user acting on the bot.
@@ -176,6 +184,10 @@ type Server struct {
 	commands  map[string][]models.BotCommand
 	menus     map[int64]any
 	webhook   webhookState
+	// webhook delivery (webhook.go)
+	delivery      webhookDelivery
+	webhookTarget func(string) string
+	webhookRetry  time.Duration
 
 	faults     []*Fault
 	limits429  *limiter // Telegram's flood control (SetRateLimits), nil when off
@@ -222,6 +234,10 @@ func newServer(opts Options, limits uploadLimits) *Server {
 	}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	s.webhookTarget, s.webhookRetry = opts.WebhookTarget, opts.WebhookRetry
+	if s.webhookRetry <= 0 {
+		s.webhookRetry = defaultWebhookRetry
 	}
 	botID := opts.BotID
 	if botID == 0 {
