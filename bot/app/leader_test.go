@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -368,4 +369,50 @@ func TestLeaderCutOffFromRedisStopsPolling(t *testing.T) {
 	if n > 2 {
 		t.Errorf("%d 409 Conflicts at the takeover, want at most 2", n)
 	}
+}
+
+// TestConflictMakesThePollerPause: a process outside the lease polls with
+// the same token (another deployment, a developer's machine) for 4 s. The
+// leader gets 409 Conflicts, but pauses a second after each instead of
+// taking turns with the intruder several times a second, checks its lease
+// (still its own) and polls on once the intruder is gone.
+func TestConflictMakesThePollerPause(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(c *bot.Config) { c.PollLease = 3 * time.Second })
+	r := h.startReplica()
+	waitLeader(t, []*replica{r}, func(int) bool { return true })
+	h.say(user(63000, "en"), "/help", "/start")
+	conflicts := func() float64 {
+		return metric(r.gather(t), "forumbot_bot_api_calls_total", "method", "getUpdates", "outcome", "other")
+	}
+
+	const window = 4 * time.Second
+	before := conflicts()
+	end := time.Now().Add(window)
+	intruder := 0
+	for time.Now().Before(end) {
+		// No offset: the intruder confirms nothing and takes nothing away.
+		resp, err := http.PostForm(h.api.URL()+"/bot"+testToken+"/getUpdates", url.Values{"timeout": {"1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		intruder++
+	}
+	got := conflicts() - before
+	t.Logf("an intruder polled %d times in %v: the leader got %v 409 Conflicts", intruder, window, got)
+	if got < 1 {
+		t.Error("the leader never met the intruder's getUpdates")
+	}
+	// The library alone retries after 0.1, 0.2, 0.4, 0.8, 1.6 s: 6
+	// conflicts in 4 s (seen with the pause off). With a second's pause
+	// before each retry, 4, or 5 at the window's edges.
+	if max := float64(window/time.Second) + 1; got > max {
+		t.Errorf("%v conflicts in %v, want at most %v", got, window, max)
+	}
+	if !r.leading() {
+		t.Error("the leader gave up its own lease over a 409")
+	}
+	h.say(user(63000, "en"), "/help", "/start")
 }
