@@ -58,6 +58,10 @@ type Options struct {
 	// ReadyWindow is how recent the last successful Bot API call must be
 	// for /readyz to answer 200 (2 minutes when zero; tests shorten it).
 	ReadyWindow time.Duration
+	// WebhookHeartbeat is how long a webhook replica's heartbeat lives:
+	// after a crash its chats wait this long for another replica
+	// (webhook.DefaultHeartbeatTTL when zero; tests shorten it).
+	WebhookHeartbeat time.Duration
 }
 
 // App is a bot ready to run.
@@ -79,6 +83,7 @@ type App struct {
 	readyWindow time.Duration
 	listener    net.Listener // of /healthz, /readyz, /metrics; nil when LISTEN_ADDR is off
 	stopping    atomic.Bool  // Run's context ended: /readyz says so
+	webhook     webhookMode  // MODE=webhook's receiver and queue (webhook.go)
 
 	pollOptions []tg.Option                // a poller's options: polling.go makes one per lease term
 	leader      atomic.Pointer[bot.Leader] // the poll lease (polling.go)
@@ -152,6 +157,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	}
 	a.metrics.QueueDepth(a.runner.Dispatcher.Pending)
+	a.webhook.heartbeat = o.WebhookHeartbeat
 	a.transport = apiTransport(cfg.Workers)
 	// Every Bot API call (getUpdates, replies, broadcasts) is counted by
 	// method and outcome, and the last success feeds /readyz.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/metrics"
 )
 
@@ -39,6 +40,9 @@ func (a *App) Handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.cfg.Mode == bot.ModeWebhook {
+		mux.Handle("POST "+a.cfg.WebhookPath(), a.webhookReceiver()) // webhook.go
+	}
 	return mux
 }
 

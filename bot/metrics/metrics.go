@@ -119,6 +119,44 @@ func (m *Metrics) PollLeader(leading func() bool) {
 	}))
 }
 
+// WebhookQueue exports the webhook's queue in Redis (shared by every
+// replica), read once per scrape: forumbot_webhook_ready_chats,
+// forumbot_webhook_claimed_chats and forumbot_webhook_pending_updates.
+// depth returns ok false when Redis did not answer (nothing is exported).
+func (m *Metrics) WebhookQueue(depth func() (ready, claimed, pending float64, ok bool)) {
+	if m == nil {
+		return
+	}
+	m.Registry.MustRegister(webhookCollector(depth))
+}
+
+var (
+	webhookReadyDesc = prometheus.NewDesc("forumbot_webhook_ready_chats",
+		"Chats with webhook updates queued in Redis that no replica holds yet.", nil, nil)
+	webhookClaimedDesc = prometheus.NewDesc("forumbot_webhook_claimed_chats",
+		"Chats held by replicas (handling their updates, or held by a crashed replica until its heartbeat expires).", nil, nil)
+	webhookPendingDesc = prometheus.NewDesc("forumbot_webhook_pending_updates",
+		"Webhook updates answered 200 to Telegram and not yet handled.", nil, nil)
+)
+
+type webhookCollector func() (ready, claimed, pending float64, ok bool)
+
+func (c webhookCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- webhookReadyDesc
+	ch <- webhookClaimedDesc
+	ch <- webhookPendingDesc
+}
+
+func (c webhookCollector) Collect(ch chan<- prometheus.Metric) {
+	ready, claimed, pending, ok := c()
+	if !ok {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(webhookReadyDesc, prometheus.GaugeValue, ready)
+	ch <- prometheus.MustNewConstMetric(webhookClaimedDesc, prometheus.GaugeValue, claimed)
+	ch <- prometheus.MustNewConstMetric(webhookPendingDesc, prometheus.GaugeValue, pending)
+}
+
 // Update records one handled update: its type, outcome and how long it
 // took.
 func (m *Metrics) Update(kind, outcome string, took time.Duration) {

@@ -1,0 +1,175 @@
+package app_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/forumbot/forumbot/storage"
+	"github.com/forumbot/forumbot/storage/redistest"
+)
+
+// TestWebhookReplicasKilledOneAtATime: three `forumbot run` processes in
+// webhook mode behind one URL (the balancer, which drops a backend once it
+// is gone, as a health-checking load balancer would), on one Redis with
+// appendfsync always, under a steady stream of messages from many users.
+// The replicas are killed one at a time, each replaced by a new one:
+// SIGKILL, SIGTERM, SIGKILL again. No message is answered twice and each
+// chat's answers come in the order its user wrote; the only updates that
+// may be lost are those whose handling had begun in a replica killed with
+// SIGKILL (the pipeline marks an update seen when its handling starts), at
+// most one per worker; the test logs how many it saw. A SIGTERM loses
+// nothing and exits 0.
+func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
+	t.Parallel()
+	const workers = 4
+	lb := &balancer{}
+	rig := &faultRig{t: t, bin: buildForumbot(t), api: webhookAPI(t, lb), rs: redistest.Start(t, true), prefix: redistest.Prefix(t)}
+	rig.env = []string{
+		"TELEGRAM_BOT_TOKEN=" + testToken, "TELEGRAM_API_URL=" + rig.api.URL(),
+		"REDIS_URL=redis://" + rig.rs.Addr() + "/0", "REDIS_PREFIX=" + rig.prefix,
+		"WORKERS=" + strconv.Itoa(workers), "LOG_LEVEL=info", "SHUTDOWN_TIMEOUT=5s", "LISTEN_ADDR=127.0.0.1:0",
+		"MODE=webhook", "PUBLIC_URL=" + testPublicURL, "WEBHOOK_SECRET=" + testSecret, "WEBHOOK_MAX_CONNECTIONS=20",
+	}
+	t.Cleanup(func() {
+		for _, v := range rig.api.Violations() {
+			t.Errorf("Bot API contract violated: %v", v)
+		}
+	})
+
+	live := map[*child]string{} // replica -> its address behind the balancer
+	route := func() {
+		var addrs []string
+		for _, a := range live {
+			addrs = append(addrs, a)
+		}
+		lb.set(addrs...)
+	}
+	start := func() *child {
+		c := rig.start(&lockedBuffer{})
+		live[c] = c.httpAddr(t)
+		route()
+		return c
+	}
+	replicas := []*child{start(), start(), start()}
+
+	s := startStream(rig.api, 81001, 24, 150*time.Millisecond)
+	answered := 0
+	next := func(n int) { answered += n; waitCount(t, rig.api, answered, 60*time.Second) }
+	next(100)
+
+	// 1. SIGKILL mid-stream; a new replica takes its place.
+	replicas[0].kill9()
+	delete(live, replicas[0])
+	route()
+	replicas = append(replicas, start())
+	next(200)
+
+	// 2. SIGTERM: the replica finishes what it holds, gives the rest back
+	// and exits 0; the balancer drops it once it is gone.
+	if err := replicas[1].cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-replicas[1].done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("SIGTERM: the replica did not exit within 30 s")
+	}
+	if code := replicas[1].cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("SIGTERM: exit code %d; log:\n%s", code, replicas[1].log.String())
+	}
+	delete(live, replicas[1])
+	route()
+	replicas = append(replicas, start())
+	next(200)
+
+	// 3. SIGKILL again.
+	replicas[2].kill9()
+	delete(live, replicas[2])
+	route()
+	replicas = append(replicas, start())
+	next(200)
+	s.halt()
+
+	msgs := s.messages()
+	// Every message gets its answer unless it was in a killed replica's
+	// hands; wait until nothing is queued anywhere, then count.
+	got := waitSettled(t, rig, msgs)
+	missing := answeredOnce(t, msgs, got)
+	t.Logf("%d messages from 24 users; 3 replicas killed one at a time (SIGKILL, SIGTERM, SIGKILL), %d workers each: %d answered once, %d lost, 0 answered twice",
+		len(msgs), workers, len(msgs)-len(missing), len(missing))
+	for _, m := range missing {
+		t.Logf("lost: %s (update %d, sent %s)", m.token, m.updateID, m.at.Format("15:04:05.000"))
+	}
+	if len(missing) > 2*workers {
+		t.Errorf("%d messages lost; at most %d (the updates in hand of two SIGKILLed replicas) may be", len(missing), 2*workers)
+	}
+	checkOrder(t, rig)
+	for _, c := range replicas[3:] {
+		c.alive(t, "after the kills")
+	}
+	for c := range live {
+		if strings.Contains(c.log.String(), "level=ERROR") {
+			t.Errorf("a surviving replica logged an error:\n%s", c.log.String())
+		}
+	}
+}
+
+// waitSettled waits until the double has delivered every update and no
+// chat is queued or held in Redis (a SIGKILLed replica's chats come back
+// when its heartbeat expires), then returns the answers.
+func waitSettled(t *testing.T, rig *faultRig, msgs []streamed) map[string]answer {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: rig.rs.Addr()})
+	t.Cleanup(func() { _ = rdb.Close() })
+	store := storage.New(rdb, storage.Options{Prefix: rig.prefix})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		d, err := store.WebhookQueue("probe").Depth(t.Context())
+		got := answers(rig.api)
+		done := 0
+		for _, m := range msgs {
+			if got[m.token].times > 0 {
+				done++
+			}
+		}
+		if done == len(msgs) || err == nil && rig.api.PendingUpdates() == 0 && d.Pending == 0 && d.Claimed == 0 && d.Ready == 0 {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not settled after 60 s: %d of %d answered, double pending %d, queue %+v (%v)",
+				done, len(msgs), rig.api.PendingUpdates(), d, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// checkOrder fails when a chat's answers came in another order than its
+// user wrote.
+func checkOrder(t *testing.T, rig *faultRig) {
+	t.Helper()
+	last := map[int64]int{}
+	for _, c := range rig.api.CallsTo("sendMessage") {
+		if c.Err != nil {
+			continue
+		}
+		m := quotedToken.FindStringSubmatch(c.Str("text"))
+		if m == nil {
+			continue
+		}
+		var chat int64
+		var n int
+		if _, err := fmt.Sscanf(m[1], "zq%dn%d", &chat, &n); err != nil {
+			t.Fatalf("token %s: %v", m[1], err)
+		}
+		if prev, seen := last[chat]; seen && n <= prev {
+			t.Errorf("chat %d: the answer to message %d came after the answer to %d", chat, n, prev)
+		}
+		last[chat] = n
+	}
+}
