@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"sort"
@@ -280,11 +281,18 @@ func TestSentinelOpenErrors(t *testing.T) {
 		t.Errorf("unknown master:\n got %v\nwant %s", err, want)
 	}
 
-	// The sentinels name a master that is down and not yet replaced.
-	sen.KillMaster()
-	_, err = Open(ctx, Conn{URL: "redis://", SentinelMaster: redistest.SentinelMaster, SentinelAddrs: sen.Addrs()}, Options{})
-	want = fmt.Sprintf("cannot reach the Redis master %q at %s (named by the sentinel at %s): connection refused; start it or wait for the sentinels to fail over",
-		redistest.SentinelMaster, sen.MasterAddr(), sen.Addrs()[0])
+	// The sentinels name a master that is down and has no replica to
+	// replace it: a second name the sentinel monitors, at a closed port.
+	sc := redis.NewSentinelClient(&redis.Options{Addr: sen.Addrs()[0]})
+	t.Cleanup(func() { _ = sc.Close() })
+	dead := closedPort(t)
+	host, port, _ := net.SplitHostPort(dead)
+	if err := sc.Monitor(ctx, "gone", host, port, "1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(ctx, Conn{URL: "redis://", SentinelMaster: "gone", SentinelAddrs: sen.Addrs()}, Options{})
+	want = fmt.Sprintf(`cannot reach the Redis master "gone" at %s (named by the sentinel at %s): connection refused; start it or wait for the sentinels to fail over`,
+		dead, sen.Addrs()[0])
 	if err == nil || err.Error() != want {
 		t.Errorf("master down:\n got %v\nwant %s", err, want)
 	}

@@ -46,7 +46,9 @@ func StartSentinel(t testing.TB) *Sentinel {
 		t.Cleanup(p.kill) // after TempDir's cleanup: runs before it
 		return p
 	}
-	s.master = start("master", config{})
+	// Redis 7 waits 5 s before a diskless full sync, for more replicas to
+	// join it; there is one.
+	s.master = start("master", config{extra: []string{"--repl-diskless-sync-delay", "0"}})
 	host, port, _ := net.SplitHostPort(s.master.addr)
 	s.replica = start("replica", config{extra: []string{"--replicaof", host, port}})
 
