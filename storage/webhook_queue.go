@@ -93,7 +93,11 @@ func (q *WebhookQueue) Alive(ctx context.Context, ttl time.Duration) error {
 // The move is one BLMOVE, so a chat is never in neither list.
 func (q *WebhookQueue) Claim(ctx context.Context, wait time.Duration) (chatID int64, ok bool, err error) {
 	k := q.s.k
-	v, err := q.s.rdb.BLMove(ctx, k.webhookReady(), k.webhookClaimed(q.instance), "LEFT", "RIGHT", wait).Result()
+	// BLMOVE through Do: go-redis's BLMove rounds the wait to whole
+	// seconds (up to 1 s), and Redis takes fractions. The wait must stay
+	// under the client's read timeout (3 s by default), which Do applies.
+	v, err := q.s.rdb.Do(ctx, "BLMOVE", k.webhookReady(), k.webhookClaimed(q.instance), "LEFT", "RIGHT",
+		strconv.FormatFloat(wait.Seconds(), 'f', 3, 64)).Text()
 	if errors.Is(err, redis.Nil) {
 		return 0, false, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -60,7 +61,7 @@ func webhookAPI(t *testing.T, lb *balancer) *fakeapi.Server {
 	return api
 }
 
-func webhookConfig(t *testing.T, api *fakeapi.Server, prefix string) bot.Config {
+func webhookConfig(t testing.TB, api *fakeapi.Server, prefix string) bot.Config {
 	cfg, err := bot.ConfigFromEnv(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -80,11 +81,15 @@ type hookReplica struct {
 	done chan error
 }
 
-func startHookReplica(t *testing.T, cfg bot.Config) *hookReplica {
+func startHookReplica(t testing.TB, cfg bot.Config) *hookReplica {
 	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if tt, ok := t.(*testing.T); ok {
+		log = logger(tt)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	a, err := app.New(ctx, app.Options{Config: cfg, Log: logger(t), Now: func() time.Time { return testNow },
+	a, err := app.New(ctx, app.Options{Config: cfg, Log: log, Now: func() time.Time { return testNow },
 		WebhookHeartbeat: time.Second})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)

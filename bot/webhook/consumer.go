@@ -145,6 +145,9 @@ func (c *Consumer) defaults() {
 	if c.ClaimWait <= 0 {
 		c.ClaimWait = min(DefaultClaimWait, c.HeartbeatTTL/5)
 	}
+	// A blocking command must return within the Redis client's read
+	// timeout (3 s by default).
+	c.ClaimWait = min(c.ClaimWait, 2*time.Second)
 }
 
 // beat renews the heartbeat once.
