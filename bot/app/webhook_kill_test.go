@@ -58,7 +58,7 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	}
 	replicas := []*child{start(), start(), start()}
 
-	s := startStream(rig.api, 81001, 24, 150*time.Millisecond)
+	s := startStream(rig.api, 81001, 32, 100*time.Millisecond)
 	answered := 0
 	next := func(n int) { answered += n; waitCount(t, rig.api, answered, 60*time.Second) }
 	next(100)
@@ -101,7 +101,7 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	// hands; wait until nothing is queued anywhere, then count.
 	got := waitSettled(t, rig, msgs)
 	missing := answeredOnce(t, msgs, got)
-	t.Logf("%d messages from 24 users; 3 replicas killed one at a time (SIGKILL, SIGTERM, SIGKILL), %d workers each: %d answered once, %d lost, 0 answered twice",
+	t.Logf("%d messages from 32 users; 3 replicas killed one at a time (SIGKILL, SIGTERM, SIGKILL), %d workers each: %d answered once, %d lost, 0 answered twice",
 		len(msgs), workers, len(msgs)-len(missing), len(missing))
 	for _, m := range missing {
 		t.Logf("lost: %s (update %d, sent %s)", m.token, m.updateID, m.at.Format("15:04:05.000"))
@@ -110,6 +110,11 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 		t.Errorf("%d messages lost; at most %d (the updates in hand of two SIGKILLed replicas) may be", len(missing), 2*workers)
 	}
 	checkOrder(t, rig)
+	takeovers := 0
+	for _, c := range replicas {
+		takeovers += strings.Count(c.log.String(), "took back the chats of instances whose heartbeat expired")
+	}
+	t.Logf("held chats of a killed replica taken over after its heartbeat expired: %d times", takeovers)
 	for _, c := range replicas[3:] {
 		c.alive(t, "after the kills")
 	}
