@@ -5,23 +5,27 @@ import "time"
 // outageHoldLocked tells a getUpdates call that is already waiting what a
 // whole-API outage (a Fault with AllMethods, no Method and no ChatID)
 // that began meanwhile means for it, as a real outage would cut a long
-// poll in progress: a failing outage ends the call with its error; a
-// hanging one (Code 0) returns a channel to wait on before looking at the
-// queue again, so nothing is delivered until the outage is over. Both are
-// nil when there is no outage.
+// poll in progress: with a Delay, a channel to wait on first (until the
+// outage ends), delivering nothing meanwhile; with a Code, the error to
+// answer then. Both are nil when there is no outage.
 func (s *Server) outageHoldLocked() (<-chan time.Time, *APIError) {
 	now := time.Now()
 	for _, f := range s.faults {
 		if !f.AllMethods || f.Method != "" || f.ChatID != 0 || (!f.Until.IsZero() && !now.Before(f.Until)) {
 			continue
 		}
+		var hold <-chan time.Time
+		switch {
+		case f.Delay > 0 && !f.Until.IsZero():
+			hold = time.After(min(f.Delay, f.Until.Sub(now)))
+		case f.Delay > 0:
+			hold = time.After(f.Delay)
+		}
+		var aerr *APIError
 		if f.Code != 0 {
-			return nil, faultError(f)
+			aerr = faultError(f)
 		}
-		if f.Until.IsZero() {
-			return time.After(100 * time.Millisecond), nil // until cleared: look again soon
-		}
-		return time.After(f.Until.Sub(now)), nil
+		return hold, aerr
 	}
 	return nil, nil
 }

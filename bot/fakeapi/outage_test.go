@@ -54,16 +54,17 @@ func TestFaultHangEndsWithTheOutage(t *testing.T) {
 
 // A long poll waiting when an outage begins is cut by it, as a real
 // outage would cut the connection: with the outage's error, or, for a
-// hanging outage, by delivering nothing until the outage is over.
+// hanging outage, by delivering nothing until the outage is over (and
+// then its error, if it has one).
 func TestFaultOutageCutsTheLongPollInProgress(t *testing.T) {
 	t.Parallel()
 	srv := newStrict(t)
-	poll := func() <-chan apiReply {
+	poll := func(offset string) <-chan apiReply {
 		ch := make(chan apiReply, 1)
-		go func() { ch <- postForm(t, srv, "getUpdates", map[string]string{"timeout": "20"}) }()
+		go func() { ch <- postForm(t, srv, "getUpdates", map[string]string{"timeout": "20", "offset": offset}) }()
 		return ch
 	}
-	failing := poll()
+	failing := poll("0")
 	deadline := time.Now().Add(10 * time.Second)
 	for !waitingPoll(srv) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
@@ -74,7 +75,7 @@ func TestFaultOutageCutsTheLongPollInProgress(t *testing.T) {
 	}
 	srv.ClearFaults()
 
-	hanging := poll()
+	hanging := poll("0")
 	for !waitingPoll(srv) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
@@ -84,6 +85,19 @@ func TestFaultOutageCutsTheLongPollInProgress(t *testing.T) {
 	r := <-hanging
 	if !r.OK || time.Now().Before(until) || !strings.Contains(string(r.Result), "during the outage") {
 		t.Fatalf("the hanging long poll answered %+v (at the end of the outage, with the update sent meanwhile?)", r)
+	}
+
+	// Hanging, then timing out (a gateway's 504): the same wait, then the
+	// error. (The offset confirms the update delivered above.)
+	deadline = time.Now().Add(10 * time.Second)
+	timingOut := poll("2")
+	for !waitingPoll(srv) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	until = time.Now().Add(500 * time.Millisecond)
+	srv.Inject(Fault{Delay: time.Hour, Code: 504, AllMethods: true, Until: until})
+	if r := <-timingOut; r.Status != 504 || time.Now().Before(until) {
+		t.Fatalf("the long poll answered %+v before the outage ended, want 504 at its end", r)
 	}
 	wantNoViolations(t, srv)
 }

@@ -168,17 +168,19 @@ func getUpdates(c *callCtx) (any, *APIError) {
 			}
 			return nil, &APIError{Code: http.StatusConflict, Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
 		}
-		if hold, aerr := s.outageHoldLocked(); aerr != nil {
+		if hold, aerr := s.outageHoldLocked(); hold != nil || aerr != nil {
 			s.mu.Unlock()
-			return nil, aerr
-		} else if hold != nil {
-			s.mu.Unlock()
-			select {
-			case <-hold:
-			case <-c.ctx.Done():
-				return json.RawMessage("[]"), nil
-			case <-s.done:
-				return json.RawMessage("[]"), nil
+			if hold != nil {
+				select {
+				case <-hold:
+				case <-c.ctx.Done():
+					return json.RawMessage("[]"), nil
+				case <-s.done:
+					return json.RawMessage("[]"), nil
+				}
+			}
+			if aerr != nil {
+				return nil, aerr
 			}
 			s.mu.Lock()
 			continue
