@@ -80,7 +80,8 @@ func kind(upd *models.Update) string {
 
 // Process handles one update. It never panics and never returns an error:
 // failures are logged and, where the user is waiting, answered with an
-// apology in their language.
+// apology in their language. While Redis is down it waits for Redis (see
+// begin) and returns unanswered only when ctx ends first.
 func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 	start := time.Now()
 	outcome := metrics.UpdateOK
