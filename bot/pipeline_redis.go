@@ -29,8 +29,11 @@ const (
 func (p *Pipeline) begin(ctx context.Context, log *slog.Logger, updateID, chatID int64) (*storage.Session, int64, bool, error) {
 	wait := redisRetryFirst
 	var since time.Time
+	// One token for every try: a try whose script ran but whose reply was
+	// lost left the mark with this token, and the next try goes on.
+	attempt := storage.NewAttempt()
 	for {
-		sess, ver, dup, err := p.Store.Begin(ctx, updateID, chatID)
+		sess, ver, dup, err := p.Store.BeginAttempt(ctx, updateID, chatID, attempt)
 		if err == nil {
 			if !since.IsZero() {
 				log.Info("Redis answers again: the held update goes on", "held", time.Since(since).Round(time.Millisecond))

@@ -155,3 +155,36 @@ func waitGone(t *testing.T, s *Store, key string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A retry of one attempt (its first reply was lost) goes on; any other
+// handling of the same update is a duplicate, and so is a marker written
+// before attempts had tokens.
+func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := newStore(t, Options{})
+	const chat = 43
+	attempt := NewAttempt()
+	if len(attempt) != 16 || attempt == NewAttempt() {
+		t.Fatalf("attempt tokens %q should be 16 characters and differ", attempt)
+	}
+	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt); err != nil || dup {
+		t.Fatalf("first try: dup=%v err=%v", dup, err)
+	}
+	sess, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt)
+	if err != nil || dup || sess == nil || sess.ChatID != chat {
+		t.Fatalf("retry of the same attempt: sess=%v dup=%v err=%v, want the session", sess, dup, err)
+	}
+	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt()); err != nil || !dup {
+		t.Fatalf("another attempt: dup=%v err=%v, want a duplicate", dup, err)
+	}
+	if _, _, dup, err := s.Begin(ctx, 2001, chat); err != nil || !dup {
+		t.Fatalf("Begin after the attempt: dup=%v err=%v, want a duplicate", dup, err)
+	}
+	if err := s.Client().Set(ctx, s.k.update(2002), "1", time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, dup, err := s.BeginAttempt(ctx, 2002, chat, NewAttempt()); err != nil || !dup {
+		t.Fatalf("a marker from before tokens: dup=%v err=%v, want a duplicate", dup, err)
+	}
+}

@@ -2,10 +2,16 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
 )
+
+// NewAttempt makes the token of one handling of an update (BeginAttempt):
+// 16 random base32 characters, never "1", the value of markers written before
+// tokens existed.
+func NewAttempt() string { return rand.Text()[:16] }
 
 // Begin starts the handling of an update in one round trip (script begin):
 // it marks updateID as seen for DedupTTL and, when it was not seen before,
@@ -16,9 +22,17 @@ import (
 // caller must do nothing with it. Marking comes first, so an update whose
 // handling fails after Begin is not handled again (at most once).
 func (s *Store) Begin(ctx context.Context, updateID, chatID int64) (sess *Session, catalogVersion int64, dup bool, err error) {
+	return s.BeginAttempt(ctx, updateID, chatID, NewAttempt())
+}
+
+// BeginAttempt is Begin for a caller that retries: every call with the same
+// attempt token is one handling of the update, so a retry after a reply
+// lost on the way back (the script ran, the connection broke) is not taken
+// for a duplicate. Make the token with NewAttempt, once per handling.
+func (s *Store) BeginAttempt(ctx context.Context, updateID, chatID int64, attempt string) (sess *Session, catalogVersion int64, dup bool, err error) {
 	res, err := beginScript.Run(ctx, s.rdb,
 		[]string{s.k.update(updateID), s.k.session(chatID), s.k.prefs(chatID), s.k.catalogVersion(), s.k.chats()},
-		ms(s.dedupTTL), chatID, ms(s.sessionTTL),
+		ms(s.dedupTTL), chatID, ms(s.sessionTTL), attempt,
 	).Slice()
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("storage: begin update %d of chat %d: %w", updateID, chatID, err)

@@ -9,7 +9,8 @@ import (
 // names, so the layout below is the whole of it and every key carries the
 // prefix (several bots, or tests, share one Redis).
 //
-//	<p>update:<update_id>       string "1", PX DedupTTL: the update was seen
+//	<p>update:<update_id>       string, PX DedupTTL: the update was seen; the
+//	                              token of the attempt handling it (begin.lua)
 //	<p>chat:<chat_id>:session   hash, PX SessionTTL (idle): the chat's session
 //	                              ver     int, bumped by every Save
 //	                              dialog  JSON {"step":..,"data":{..}}: step and
@@ -356,3 +357,30 @@ func (k keys) webhookPending() string { return k.prefix + "wh:pending" }
 //	                              poll (the getUpdates poller, bot.Leader)
 
 func (k keys) lease(name string) string { return k.prefix + "lease:" + name }
+
+// The outbox of notices to proposals' authors (outbox.go; the scripts
+// lua/outbox_*.lua, and proposal_status_change and proposal_answer, which
+// add a notice in the same step as the change it tells of). Every key is in
+// the scripts' KEYS.
+//
+//	<p>notice:seq               int: the last notice id
+//	<p>notice:outbox            zset id -> ms (Redis TIME) from which the
+//	                              notice may be claimed: its creation plus a
+//	                              hold for the process that made it, then a
+//	                              claim's lease, or a retry's backoff
+//	<p>notice:entries           hash id -> "number|kind|status|chat|lang|
+//	                              created ms": what to tell whom; deleted
+//	                              once sent or dropped
+//	<p>notice:tries             hash id -> claims so far; a claim's token
+//	<p>notice:stats             hash outcome (sent, blocked, failed,
+//	                              forgotten, expired) -> count
+
+func (k keys) noticeSeq() string { return k.prefix + "notice:seq" }
+
+func (k keys) noticeOutbox() string { return k.prefix + "notice:outbox" }
+
+func (k keys) noticeEntries() string { return k.prefix + "notice:entries" }
+
+func (k keys) noticeTries() string { return k.prefix + "notice:tries" }
+
+func (k keys) noticeStats() string { return k.prefix + "notice:stats" }

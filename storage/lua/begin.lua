@@ -5,13 +5,21 @@
 -- KEYS[1] update marker   KEYS[2] session   KEYS[3] prefs
 -- KEYS[4] catalog version KEYS[5] chats set
 -- ARGV[1] dedup TTL (ms)  ARGV[2] chat id   ARGV[3] session TTL (ms)
+-- ARGV[4] attempt: a token of this handling of the update
 --
 -- Returns {1} for an update seen before, else
 -- {0, exists, ver, dialog, lang, expired, catalog version}
 -- (a missing value is nil).
+--
+-- The marker holds the attempt's token. A retry of the same attempt (Redis
+-- ran the script, then the connection broke before the reply arrived)
+-- finds its own token and goes on instead of taking its own mark for a
+-- duplicate and dropping the update.
 
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-  return {1}
+if not redis.call('SET', KEYS[1], ARGV[4], 'NX', 'PX', ARGV[1]) then
+  if redis.call('GET', KEYS[1]) ~= ARGV[4] then
+    return {1}
+  end
 end
 redis.call('SADD', KEYS[5], ARGV[2])
 
