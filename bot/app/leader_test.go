@@ -329,10 +329,10 @@ func TestLeaderCutOffFromRedisStopsPolling(t *testing.T) {
 	}
 	// Once the double has the last update confirmed, every update was
 	// handled or skipped as seen (the bot confirms only what it handled);
-	// answers of the cut-off leader's held updates may still be on the way.
-	// A message can only be lost if that leader's Begin reached Redis
-	// (marking it seen) and the reply did not: at most one per worker, as
-	// with a crash (see bot.Runner).
+	// answers of the cut-off leader's held updates may still be on the way:
+	// an update whose Begin reached Redis just as the link was cut is
+	// skipped by the new leader and finished by the old one once Redis is
+	// back (its retried Begin carries the same token).
 	lastID := h.api.SendText(user(62000, "en"), "/help")
 	sent[62000]++
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -351,21 +351,14 @@ func TestLeaderCutOffFromRedisStopsPolling(t *testing.T) {
 	for deadline := time.Now().Add(10 * time.Second); !complete() && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
-	lost := 0
 	for chat, n := range sent {
-		switch got := h.calls("sendMessage", chat); {
-		case got > n:
+		if got := h.calls("sendMessage", chat); got != n {
 			t.Errorf("chat %d: %d answers to %d messages", chat, got, n)
-		case got < n:
-			lost += n - got
 		}
 	}
-	if lost > h.cfg.Workers {
-		t.Errorf("%d messages lost, more than the %d the cut-off leader could have had in Begin", lost, h.cfg.Workers)
-	}
 	n := h.conflicts()
-	t.Logf("Redis cut off from the leader: a standby polls %v later (lease %v); %d messages lost; 409 Conflicts: %d",
-		took.Round(time.Millisecond), lease, lost, n)
+	t.Logf("Redis cut off from the leader: a standby polls %v later (lease %v); every message answered once; 409 Conflicts: %d",
+		took.Round(time.Millisecond), lease, n)
 	if n > 2 {
 		t.Errorf("%d 409 Conflicts at the takeover, want at most 2", n)
 	}
