@@ -544,30 +544,30 @@ func (h *Router) move(ctx context.Context, req *bot.Request, arg string) error {
 		return err
 	}
 	note := "✅ " + esc(req.T.T("org_moved", "Status", statusName(req, to)))
-	note += " " + esc(h.tellAuthor(ctx, req, res.AuthorChat, r.Proposal, func(t *locales.Localizer) string {
-		return t.T("org_notify_status", "Number", number, "Title", esc(r.Proposal.Title), "Status", esc(t.T("prop_status_"+string(to))))
-	}))
+	note += " " + esc(h.tellAuthor(ctx, req, res.Notice))
 	return h.showCard(ctx, req, r, note)
 }
 
-// tellAuthor sends the author of p, in chat, the text made in their
-// language, with a button to their proposal; it returns what to tell the
-// organizer about it.
-func (h *Router) tellAuthor(ctx context.Context, req *bot.Request, chat int64, p *proposal.Proposal, text func(*locales.Localizer) string) string {
-	if chat == 0 {
+// tellAuthor sends the notice to the author that the organizer's change
+// recorded (notify.go), and returns what to tell the organizer about it.
+// A notice that cannot go out now stays in the outbox for the senders.
+func (h *Router) tellAuthor(ctx context.Context, req *bot.Request, notice string) string {
+	if notice == "" {
 		return req.T.T("org_told_nobody")
 	}
-	if h.Organizing == nil || h.Organizing.Reply == nil {
-		return req.T.T("org_told_failed")
+	if h.Organizing == nil || h.Organizing.Notices == nil {
+		return req.T.T("org_told_later")
 	}
-	lang := h.orgLangOf(ctx, chat, p)
-	t := locales.For(lang)
-	kb := ui.Keys().Row(button(t.T("btn_org_notify_open"), actArg(VerbPropOpen, p.Number)))
-	if err := h.Organizing.Reply(chat).Send(ctx, text(t), kb); err != nil {
-		h.Log.Warn("author not told", "chat_id", req.ChatID, "number", p.Number, "err", err)
-		return req.T.T("org_told_failed")
+	told := h.Organizing.Notices.Tell(ctx, notice)
+	switch told.Outcome {
+	case storage.NoticeSent:
+		return req.T.T("org_told", "Lang", locales.For(told.Lang).T("lang_name"))
+	case storage.NoticeForgotten:
+		return req.T.T("org_told_nobody")
+	case storage.NoticeRetry:
+		return req.T.T("org_told_later")
 	}
-	return req.T.T("org_told", "Lang", locales.For(lang).T("lang_name"))
+	return req.T.T("org_told_failed")
 }
 
 // answerAsk starts the answer dialog: the organizer types the answer.
@@ -642,8 +642,6 @@ func (h *Router) answerSend(ctx context.Context, req *bot.Request, number string
 		return err
 	}
 	note := "✅ " + esc(req.T.T("org_answered"))
-	note += " " + esc(h.tellAuthor(ctx, req, res.AuthorChat, r.Proposal, func(t *locales.Localizer) string {
-		return t.T("org_notify_answer", "Number", number, "Title", esc(r.Proposal.Title)) + "\n\n" + esc(answer)
-	}))
+	note += " " + esc(h.tellAuthor(ctx, req, res.Notice))
 	return h.showCard(ctx, req, r, note)
 }

@@ -37,6 +37,9 @@ type Organizing struct {
 	// Reply makes the reply helper that writes to another chat: the
 	// author's, to tell them of a status change or an answer.
 	Reply func(chatID int64) *ui.Reply
+	// Notices sends those (notify.go); when nil, the notices wait in the
+	// outbox for a process that has it.
+	Notices *Notices
 }
 
 // role is what a user may do.
@@ -332,24 +335,6 @@ func (h *Router) dueCalendar() *proposal.Calendar {
 func (h *Router) query(req *bot.Request, f storage.ProposalFilter) storage.ProposalQuery {
 	cal := h.dueCalendar()
 	return storage.ProposalQuery{Filter: f, OverdueBefore: cal.OverdueBefore(req.Now), SoonBefore: cal.DueSoonBefore(req.Now)}
-}
-
-// orgLangOf is the language to write to an author in: the one their chat
-// chose, else the one they wrote the proposal in, else the default.
-func (h *Router) orgLangOf(ctx context.Context, chatID int64, p *proposal.Proposal) string {
-	lang, err := h.Store.ChatLang(ctx, chatID)
-	if err != nil {
-		h.Log.Warn("author's language unknown", "chat_id", chatID, "err", err)
-	}
-	for _, l := range []string{lang, p.Lang} {
-		if locales.IsSupported(l) {
-			return l
-		}
-	}
-	if h.Organizing != nil && locales.IsSupported(h.Organizing.DefaultLang) {
-		return h.Organizing.DefaultLang
-	}
-	return locales.Default
 }
 
 // forumTitle is a forum's name for the organizers, in lang.

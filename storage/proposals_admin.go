@@ -22,8 +22,8 @@ import (
 
 var (
 	proposalStatusListScript   = newScript("proposal_status_list")
-	proposalStatusChangeScript = newScript("proposal_status_change")
-	proposalAnswerScript       = newScript("proposal_answer")
+	proposalStatusChangeScript = newScript("outbox_time", "outbox_add", "proposal_status_change")
+	proposalAnswerScript       = newScript("outbox_time", "outbox_add", "proposal_answer")
 	proposalStatusIndexScript  = newScript("proposal_status_index")
 )
 
@@ -399,6 +399,9 @@ type StatusResult struct {
 	// AuthorChat is the author's chat, to tell them; 0 when the author is
 	// gone (/forgetme).
 	AuthorChat int64
+	// Notice is the id of the notice to the author recorded with the
+	// change (outbox.go), "" when there is nobody to tell.
+	Notice string
 }
 
 // ChangeProposalStatus moves a proposal between statuses, with its index
@@ -413,10 +416,14 @@ func (s *Store) ChangeProposalStatus(ctx context.Context, c StatusChange) (Statu
 		return StatusResult{}, ErrBadMove
 	}
 	entry := AuditEntry{At: c.Now, Actor: c.Actor, Action: AuditStatus, Target: c.Number, From: string(c.From), To: string(c.To)}
-	res, err := proposalStatusChangeScript.Run(ctx, s.rdb, []string{
+	notice, chat, err := s.noticeKeys(ctx, c.Number)
+	if err != nil {
+		return StatusResult{}, err
+	}
+	res, err := proposalStatusChangeScript.Run(ctx, s.rdb, append([]string{
 		s.k.proposal(c.Number), s.k.proposalAuthor(c.Number),
 		s.k.proposalsWithStatus(string(c.From)), s.k.proposalsWithStatus(string(c.To)), s.k.audit(),
-	}, string(c.From), string(c.To), c.Now.UnixMilli(), entry.encode()).StringSlice()
+	}, notice...), string(c.From), string(c.To), c.Now.UnixMilli(), entry.encode(), chat, NoticeHold.Milliseconds()).StringSlice()
 	if err != nil {
 		return StatusResult{}, fmt.Errorf("storage: status of %s: %w", c.Number, err)
 	}
@@ -425,9 +432,9 @@ func (s *Store) ChangeProposalStatus(ctx context.Context, c StatusChange) (Statu
 		return StatusResult{}, ErrProposalNotFound
 	case len(res) == 2 && res[0] == "changed":
 		return StatusResult{Current: proposal.Status(res[1])}, nil
-	case len(res) == 2 && res[0] == "moved":
+	case len(res) == 3 && res[0] == "moved":
 		chat, _ := strconv.ParseInt(res[1], 10, 64)
-		return StatusResult{Moved: true, Current: c.To, AuthorChat: chat}, nil
+		return StatusResult{Moved: true, Current: c.To, AuthorChat: chat, Notice: res[2]}, nil
 	}
 	return StatusResult{}, fmt.Errorf("storage: status of %s: unexpected reply %q", c.Number, res)
 }
@@ -437,8 +444,9 @@ var ErrWithdrawn = errors.New("storage: the proposal is withdrawn")
 
 // AnswerResult says what AnswerProposal did.
 type AnswerResult struct {
-	Replaced   bool  // an earlier answer was replaced
-	AuthorChat int64 // 0 when the author is gone (/forgetme)
+	Replaced   bool   // an earlier answer was replaced
+	AuthorChat int64  // 0 when the author is gone (/forgetme)
+	Notice     string // the notice to the author (outbox.go); "" for nobody
 }
 
 // MaxAnswerRunes bounds an official answer: it must fit one Telegram
@@ -458,9 +466,13 @@ func (s *Store) AnswerProposal(ctx context.Context, number, answer string, actor
 	first := AuditEntry{At: now, Actor: actor, Action: AuditAnswer, Target: number}
 	again := first
 	again.Note = "replaced"
-	res, err := proposalAnswerScript.Run(ctx, s.rdb, []string{
+	notice, chat, err := s.noticeKeys(ctx, number)
+	if err != nil {
+		return AnswerResult{}, err
+	}
+	res, err := proposalAnswerScript.Run(ctx, s.rdb, append([]string{
 		s.k.proposal(number), s.k.proposalAuthor(number), s.k.proposalsAnswered(), s.k.audit(),
-	}, answer, now.UnixMilli(), first.encode(), again.encode()).StringSlice()
+	}, notice...), answer, now.UnixMilli(), first.encode(), again.encode(), chat, NoticeHold.Milliseconds()).StringSlice()
 	if err != nil {
 		return AnswerResult{}, fmt.Errorf("storage: answer to %s: %w", number, err)
 	}
@@ -469,9 +481,9 @@ func (s *Store) AnswerProposal(ctx context.Context, number, answer string, actor
 		return AnswerResult{}, ErrProposalNotFound
 	case len(res) == 1 && res[0] == "withdrawn":
 		return AnswerResult{}, ErrWithdrawn
-	case len(res) == 3 && res[0] == "answered":
+	case len(res) == 4 && res[0] == "answered":
 		chat, _ := strconv.ParseInt(res[1], 10, 64)
-		return AnswerResult{Replaced: res[2] == "1", AuthorChat: chat}, nil
+		return AnswerResult{Replaced: res[2] == "1", AuthorChat: chat, Notice: res[3]}, nil
 	}
 	return AnswerResult{}, fmt.Errorf("storage: answer to %s: unexpected reply %q", number, res)
 }

@@ -58,6 +58,9 @@ type Options struct {
 	// ReadyWindow is how recent the last successful Bot API call must be
 	// for /readyz to answer 200 (2 minutes when zero; tests shorten it).
 	ReadyWindow time.Duration
+	// Notices, when set, replaces the configuration of the sender of
+	// notices to proposals' authors (tests shorten its lease and waits).
+	Notices *handlers.NoticeConfig
 	// WebhookHeartbeat is how long a webhook replica's heartbeat lives:
 	// after a crash its chats wait this long for another replica
 	// (webhook.DefaultHeartbeatTTL when zero; tests shorten it).
@@ -75,6 +78,7 @@ type App struct {
 	runner     *bot.Runner
 	engine     *broadcast.Engine
 	scheduler  *schedule.Scheduler
+	notices    *handlers.Notices // tells proposals' authors (handlers/notify.go)
 	transport  *http.Transport
 	stopWork   context.CancelFunc
 	ownedStore bool
@@ -136,6 +140,12 @@ func New(ctx context.Context, o Options) (*App, error) {
 		DefaultLang: cfg.DefaultLang,
 		Reply:       func(chatID int64) *ui.Reply { return ui.NewReply(a.API, log, &models.Update{}, chatID) },
 	}
+	ncfg := handlers.DefaultNoticeConfig()
+	if o.Notices != nil {
+		ncfg = *o.Notices
+	}
+	a.notices = handlers.NewNotices(a.Store, organizing, log, ncfg)
+	organizing.Notices = a.notices
 	pipeline := &bot.Pipeline{
 		Store: a.Store,
 		Handler: &handlers.Router{Store: a.Store, Log: log, ProposalLimit: cfg.ProposalLimit, Broadcast: bcasts,
@@ -278,7 +288,7 @@ func (a *App) Run(ctx context.Context) error {
 // flight finish and gives back what it claimed and did not send.
 func (a *App) startBackground() func() {
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{}, 2)
+	done := make(chan struct{}, 3)
 	go func() {
 		defer func() { done <- struct{}{} }()
 		if err := a.engine.Run(ctx); err != nil && ctx.Err() == nil {
@@ -291,12 +301,20 @@ func (a *App) startBackground() func() {
 			a.Log.Error("scheduler stopped", "err", err)
 		}
 	}()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		_ = a.notices.Run(ctx) // notices to proposals' authors left by their handlers
+	}()
 	return func() {
 		cancel()
 		<-done
 		<-done
+		<-done
 	}
 }
+
+// Notices is the sender of notices to proposals' authors (tests crash it).
+func (a *App) Notices() *handlers.Notices { return a.notices }
 
 // Engine is the broadcast delivery engine (tests crash it).
 func (a *App) Engine() *broadcast.Engine { return a.engine }
