@@ -60,10 +60,15 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 
 	s := startStream(rig.api, 81001, 32, 100*time.Millisecond)
 	answered := 0
-	next := func(n int) { answered += n; waitCount(t, rig.api, answered, 60*time.Second) }
+	next := func(n int) {
+		answered += n
+		waitCount(t, rig.api, answered, 60*time.Second)
+		t.Logf("%d answered at %s", answered, time.Now().Format("15:04:05.000"))
+	}
 	next(100)
 
 	// 1. SIGKILL mid-stream; a new replica takes its place.
+	t.Logf("SIGKILL at %s", time.Now().Format("15:04:05.000"))
 	replicas[0].kill9()
 	delete(live, replicas[0])
 	route()
@@ -72,6 +77,7 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 
 	// 2. SIGTERM: the replica finishes what it holds, gives the rest back
 	// and exits 0; the balancer drops it once it is gone.
+	t.Logf("SIGTERM at %s", time.Now().Format("15:04:05.000"))
 	if err := replicas[1].cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +95,7 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	next(200)
 
 	// 3. SIGKILL again.
+	t.Logf("SIGKILL at %s", time.Now().Format("15:04:05.000"))
 	replicas[2].kill9()
 	delete(live, replicas[2])
 	route()
@@ -97,9 +104,11 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	s.halt()
 
 	msgs := s.messages()
+	t.Logf("%d sent by %s", len(msgs), time.Now().Format("15:04:05.000"))
 	// Every message gets its answer unless it was in a killed replica's
 	// hands; wait until nothing is queued anywhere, then count.
 	got := waitSettled(t, rig, msgs)
+	t.Logf("settled at %s", time.Now().Format("15:04:05.000"))
 	missing := answeredOnce(t, msgs, got)
 	t.Logf("%d messages from 32 users; 3 replicas killed one at a time (SIGKILL, SIGTERM, SIGKILL), %d workers each: %d answered once, %d lost, 0 answered twice",
 		len(msgs), workers, len(msgs)-len(missing), len(missing))
