@@ -147,6 +147,13 @@ func TestReceiverAnswers200OnlyOnceQueued(t *testing.T) {
 	if d := depthOf(t, q); d.Pending != 1 || d.Ready != 1 {
 		t.Fatalf("depth after a Redis crash = %+v, want the one update, once", d)
 	}
+	h := newHandled(t)
+	r := &Consumer{Queue: q, Handle: h.handle, Workers: 1, Log: quiet, HeartbeatTTL: time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = r.Run(ctx, 5*time.Second) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, "the update handled", func() bool { return h.count() == 1 })
 }
 
 // handled records what the consumers did, and fails the test when two
