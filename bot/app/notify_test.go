@@ -236,7 +236,8 @@ func TestNoticeToABlockedAuthor(t *testing.T) {
 // TestNoticesOfTwoReplicasGoOutOnce: two replicas on one Redis; notices
 // recorded with no process sending them at once (as after a crash right
 // after the change) are sent by the two, each once, in the authors'
-// languages.
+// languages; the notice of an author who used /forgetme meanwhile is
+// dropped unsent.
 func TestNoticesOfTwoReplicasGoOutOnce(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, withOrgAdmin)
@@ -261,11 +262,24 @@ func TestNoticesOfTwoReplicasGoOutOnce(t *testing.T) {
 			t.Fatalf("%+v %v", r, err)
 		}
 	}
+	const gone = int64(9899)
+	h.api.AddChats(models.Chat{ID: gone})
+	forgotten := h.seedProposal(gone, n, 1, "abai", proposal.CategorySocial, proposal.GeneralForum,
+		"Көмек", "Қарттарға үйде көмек көрсету қызметін кеңейту керек.", proposal.Contact{Anonymous: true})
+	if r, err := h.store.AnswerProposal(ctx, forgotten, "Жауап.", orgID, testNow); err != nil || r.Notice == "" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if _, err := h.store.ForgetUser(ctx, gone, gone, testNow); err != nil {
+		t.Fatal(err)
+	}
 	h.startNotifying(fastNotices(5 * time.Second))
 	h.startNotifying(fastNotices(5 * time.Second))
 	// The notices are held for the process that recorded them
 	// (storage.NoticeHold), then the two replicas share them.
-	waitUntil(t, 40*time.Second, "every notice to be sent", func() bool { return h.noticeStats()[storage.NoticeSent] == 2*n })
+	waitUntil(t, 40*time.Second, "every notice to be sent or dropped", func() bool {
+		s := h.noticeStats()
+		return s[storage.NoticeSent] == 2*n && s[storage.NoticeForgotten] == 1
+	})
 	if p := h.pendingNotices(); p != 0 {
 		t.Errorf("%d notices pending", p)
 	}
@@ -280,5 +294,8 @@ func TestNoticesOfTwoReplicasGoOutOnce(t *testing.T) {
 	}
 	if all, _ := h.authorSendCalls(9801); all != 2 {
 		t.Errorf("%d sends to one author for 2 notices", all)
+	}
+	if all, _ := h.authorSendCalls(gone); all != 0 {
+		t.Errorf("%d sends to an author who used /forgetme", all)
 	}
 }
