@@ -62,16 +62,28 @@ func NewDispatcher(ctx context.Context, workers, maxJobs int, run func(ctx conte
 	return d
 }
 
-// Submit queues job under key. It blocks while maxJobs jobs are pending
-// and returns ErrClosed after Drain began.
-func (d *Dispatcher) Submit(key int64, job any) error {
+// Submit queues job under key. It blocks while maxJobs jobs are pending,
+// returns ErrClosed after Drain began and ctx's error when ctx ends first:
+// a poller stopped while the queue is full (Redis down holds every worker)
+// must be able to give its last update up, unqueued and so unconfirmed,
+// rather than wait for room that may not come before the stop's deadline.
+func (d *Dispatcher) Submit(ctx context.Context, key int64, job any) error {
+	stop := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.cond.Broadcast()
+		d.mu.Unlock()
+	})
+	defer stop()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for d.pending >= d.maxJobs && !d.closed {
+	for d.pending >= d.maxJobs && !d.closed && ctx.Err() == nil {
 		d.cond.Wait()
 	}
 	if d.closed {
 		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	q := d.queues[key]
 	if q == nil {

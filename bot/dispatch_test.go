@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,7 +37,7 @@ func TestDispatcherKeepsPerChatOrder(t *testing.T) {
 	})
 	for i := 0; i < perChat; i++ {
 		for c := int64(0); c < chats; c++ {
-			if err := d.Submit(c, job{c, i}); err != nil {
+			if err := d.Submit(context.Background(), c, job{c, i}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -72,7 +73,7 @@ func TestDispatcherOneChatAtATime(t *testing.T) {
 		inChat.Add(-1)
 	})
 	for i := 0; i < 300; i++ {
-		_ = d.Submit(42, i)
+		_ = d.Submit(context.Background(), 42, i)
 	}
 	d.Drain(context.Background())
 	if overlap.Load() {
@@ -92,11 +93,11 @@ func TestDispatcherBusyChatDoesNotStarveOthers(t *testing.T) {
 			close(otherDone)
 		}
 	})
-	_ = d.Submit(1, job{1, 0})
+	_ = d.Submit(context.Background(), 1, job{1, 0})
 	for i := 1; i < 20; i++ {
-		_ = d.Submit(1, job{1, i})
+		_ = d.Submit(context.Background(), 1, job{1, i})
 	}
-	_ = d.Submit(2, job{2, 0})
+	_ = d.Submit(context.Background(), 2, job{2, 0})
 	select {
 	case <-otherDone:
 	case <-time.After(5 * time.Second):
@@ -114,7 +115,7 @@ func TestDispatcherDrainFinishesQueuedWorkThenRefuses(t *testing.T) {
 		done.Add(1)
 	})
 	for i := 0; i < 100; i++ {
-		_ = d.Submit(int64(i%5), i)
+		_ = d.Submit(context.Background(), int64(i%5), i)
 	}
 	if left := d.Drain(context.Background()); left != 0 {
 		t.Fatalf("left %d", left)
@@ -122,7 +123,7 @@ func TestDispatcherDrainFinishesQueuedWorkThenRefuses(t *testing.T) {
 	if done.Load() != 100 {
 		t.Fatalf("ran %d of 100", done.Load())
 	}
-	if err := d.Submit(1, 1); err != ErrClosed {
+	if err := d.Submit(context.Background(), 1, 1); err != ErrClosed {
 		t.Fatalf("Submit after Drain: %v", err)
 	}
 }
@@ -131,8 +132,8 @@ func TestDispatcherDrainTimeout(t *testing.T) {
 	t.Parallel()
 	block := make(chan struct{})
 	d := NewDispatcher(context.Background(), 1, 10, func(context.Context, any) { <-block })
-	_ = d.Submit(1, 1)
-	_ = d.Submit(1, 2)
+	_ = d.Submit(context.Background(), 1, 1)
+	_ = d.Submit(context.Background(), 1, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if left := d.Drain(ctx); left != 2 {
@@ -146,10 +147,10 @@ func TestDispatcherBackpressure(t *testing.T) {
 	block := make(chan struct{})
 	d := NewDispatcher(context.Background(), 1, 3, func(context.Context, any) { <-block })
 	for i := 0; i < 3; i++ {
-		_ = d.Submit(int64(i), i)
+		_ = d.Submit(context.Background(), int64(i), i)
 	}
 	submitted := make(chan struct{})
-	go func() { _ = d.Submit(9, 9); close(submitted) }()
+	go func() { _ = d.Submit(context.Background(), 9, 9); close(submitted) }()
 	select {
 	case <-submitted:
 		t.Fatal("Submit did not block at maxJobs")
@@ -172,7 +173,7 @@ func TestDispatcherWaitIdle(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 10; i++ {
-		_ = d.Submit(int64(i), i)
+		_ = d.Submit(context.Background(), int64(i), i)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -187,4 +188,33 @@ func TestDispatcherWaitIdle(t *testing.T) {
 		t.Fatalf("idle after %d of 10 jobs", done.Load())
 	}
 	d.Drain(context.Background())
+}
+
+// A Submit waiting for room gives up when its context ends (the poller
+// stopped): the job is not queued and the others are untouched.
+func TestDispatcherSubmitGivesUpWithItsContext(t *testing.T) {
+	t.Parallel()
+	block := make(chan struct{})
+	var ran atomic.Int32
+	d := NewDispatcher(context.Background(), 1, 2, func(context.Context, any) { <-block; ran.Add(1) })
+	for i := 0; i < 2; i++ {
+		if err := d.Submit(context.Background(), int64(i), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- d.Submit(ctx, 9, 9) }()
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Submit after its context ended: %v, want context.Canceled", err)
+	}
+	if n := d.Pending(); n != 2 {
+		t.Fatalf("%d jobs pending, want the 2 queued before", n)
+	}
+	close(block)
+	d.Drain(context.Background())
+	if ran.Load() != 2 {
+		t.Fatalf("%d jobs ran, want 2", ran.Load())
+	}
 }

@@ -55,10 +55,12 @@ func PollingOptions(r *Runner, client tg.HttpClient, pollTimeout time.Duration) 
 
 // OnUpdate is the library's default handler: it queues the update under
 // its chat.
-func (r *Runner) OnUpdate(_ context.Context, _ *tg.Bot, upd *models.Update) {
+func (r *Runner) OnUpdate(ctx context.Context, _ *tg.Bot, upd *models.Update) {
 	chatID, _ := ChatKey(upd)
-	if err := r.Dispatcher.Submit(chatID, upd); err != nil {
-		r.Log.Warn("update not queued: shutting down", "update_id", upd.ID)
+	// ctx is the poller's: when polling stops, an update still waiting for
+	// room is given up, unconfirmed, and Telegram delivers it again.
+	if err := r.Dispatcher.Submit(ctx, chatID, upd); err != nil {
+		r.Log.Warn("update not queued: polling stopped", "update_id", upd.ID)
 		return
 	}
 	r.received().add(upd.ID)

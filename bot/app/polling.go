@@ -21,10 +21,6 @@ const pollLease = "poll"
 // several times a second.
 const conflictPause = time.Second
 
-// handOverWait is how long the end of a term waits for the poller's last
-// hand-over to the queue (see poll).
-const handOverWait = time.Second
-
 // runPolling takes updates with getUpdates until ctx is cancelled and
 // returns how many queued updates were left unfinished.
 //
@@ -100,17 +96,11 @@ func (a *App) poll(term context.Context, leader *bot.Leader) {
 		poller.Start(term)
 	}()
 	<-term.Done()
-	// getUpdates ends with term at once (its request is cancelled). What
-	// may go on is the hand-over of the last update taken to the queue,
-	// which waits while the queue is full — with Redis down it stays full.
-	// Waiting for it would hold up a stop for good (and a return to
-	// standby until Redis is back); it finishes by itself, or the final
-	// drain refuses it and Telegram delivers the update again.
-	select {
-	case <-stopped:
-	case <-time.After(handOverWait):
-		a.Log.Warn("polling stopped; the last update taken waits for room in the queue")
-	}
+	// getUpdates ends with term at once (its request is cancelled), and so
+	// does the hand-over of the last update taken when the queue is full
+	// (Redis down holds every worker): Dispatcher.Submit gives it up with
+	// term, unconfirmed, and Telegram delivers it again.
+	<-stopped
 }
 
 // apiError is go-telegram/bot's errors handler: what the library cannot
