@@ -111,6 +111,23 @@ func (q *WebhookQueue) Claim(ctx context.Context, wait time.Duration) (chatID in
 	return chatID, true, nil
 }
 
+// Held lists the chats in the instance's claimed list.
+func (q *WebhookQueue) Held(ctx context.Context) ([]int64, error) {
+	vs, err := q.s.rdb.LRange(ctx, q.s.k.webhookClaimed(q.instance), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("webhook held: %w", err)
+	}
+	out := make([]int64, 0, len(vs))
+	for _, v := range vs {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("webhook held: bad chat id %q", v)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
 // Head returns the oldest update of a chat (its id and JSON); ok is false
 // when the chat has none.
 func (q *WebhookQueue) Head(ctx context.Context, chatID int64) (updateID int64, raw []byte, ok bool, err error) {

@@ -3,7 +3,9 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,7 +61,13 @@ type Consumer struct {
 
 	busy     atomic.Int64 // workers handling a chat
 	lastBeat atomic.Int64 // unix ns of the last heartbeat Redis acknowledged
+	wait     atomic.Int64 // ClaimWait as the claimer shortened it (ns), for tests
+
+	mu      sync.Mutex
+	serving map[int64]bool // chats a worker holds now
 }
+
+func (c *Consumer) claimWait() time.Duration { return time.Duration(c.wait.Load()) }
 
 // Busy is the number of workers holding a chat now.
 func (c *Consumer) Busy() int { return int(c.busy.Load()) }
@@ -81,6 +89,8 @@ func (c *Consumer) Run(ctx context.Context, shutdownTimeout time.Duration) (int,
 
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, c.Workers)
+	c.serving = map[int64]bool{}
+	lastCheck := time.Now()
 claiming:
 	for {
 		select {
@@ -88,7 +98,11 @@ claiming:
 		case <-ctx.Done():
 			break claiming
 		}
-		chat, ok := c.claim(ctx)
+		chat, ok, unsure := c.claim(ctx)
+		if unsure || time.Since(lastCheck) > orphanCheck {
+			c.releaseOrphans()
+			lastCheck = time.Now()
+		}
 		if !ok {
 			<-slots
 			continue
@@ -99,8 +113,14 @@ claiming:
 		}
 		wg.Add(1)
 		c.busy.Add(1)
+		c.mu.Lock()
+		c.serving[chat] = true
+		c.mu.Unlock()
 		go func() {
 			defer func() {
+				c.mu.Lock()
+				delete(c.serving, chat)
+				c.mu.Unlock()
 				c.busy.Add(-1)
 				<-slots
 				wg.Done()
@@ -148,6 +168,7 @@ func (c *Consumer) defaults() {
 	// A blocking command must return within the Redis client's read
 	// timeout (3 s by default).
 	c.ClaimWait = min(c.ClaimWait, 2*time.Second)
+	c.wait.Store(int64(c.ClaimWait))
 }
 
 // beat renews the heartbeat once.
@@ -194,26 +215,65 @@ func (c *Consumer) heartbeats() func() {
 	return func() { close(done); <-stopped }
 }
 
+// orphanCheck is how often the claimer looks for chats in its claimed
+// list that no worker serves, besides after every failed claim.
+const orphanCheck = 30 * time.Second
+
+// releaseOrphans gives back the chats in this instance's claimed list that
+// no worker serves: a BLMOVE whose answer was lost (a timeout, a broken
+// connection) may have moved a chat there all the same, and nothing else
+// would give it back while the instance lives. Only the claimer calls it,
+// between claims, so no chat is on its way from a claim to a worker.
+func (c *Consumer) releaseOrphans() {
+	rctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+	defer cancel()
+	held, err := c.Queue.Held(rctx)
+	if err != nil {
+		c.Log.Warn("cannot list the held chats", "err", err)
+		return
+	}
+	for _, chat := range held {
+		c.mu.Lock()
+		serving := c.serving[chat]
+		c.mu.Unlock()
+		if !serving {
+			c.Log.Warn("a chat claimed without a worker given back", "chat_id", chat)
+			c.release(c.Log.With("chat_id", chat), chat)
+		}
+	}
+}
+
 // claim takes one ready chat, waiting up to ClaimWait; false when none
-// came, or when the instance may not claim now.
-func (c *Consumer) claim(ctx context.Context) (int64, bool) {
+// came, or when the instance may not claim now. unsure is true when the
+// claim failed in a way that may have moved a chat all the same.
+func (c *Consumer) claim(ctx context.Context) (chat int64, ok, unsure bool) {
 	// A chat is claimed only while the heartbeat is fresh: the BLMOVE then
 	// lands (a quarter of the TTL to spare) before the heartbeat can
 	// expire, so no reaper has forgotten this instance by then and every
 	// chat it claims is found after a crash.
 	if time.Since(time.Unix(0, c.lastBeat.Load())) > c.HeartbeatTTL*3/4-c.ClaimWait {
 		sleep(ctx, c.HeartbeatTTL/10)
-		return 0, false
+		return 0, false, false
 	}
 	cctx, cancel := context.WithTimeout(context.Background(), c.ClaimWait+redisTimeout)
 	defer cancel()
 	chat, ok, err := c.Queue.Claim(cctx, c.ClaimWait)
 	if err != nil {
+		unsure = true
+		var netErr net.Error
+		if errors.As(err, &netErr) && netErr.Timeout() && c.ClaimWait > 100*time.Millisecond {
+			// The client's read timeout (REDIS_URL's read_timeout) is
+			// shorter than the wait: wait less from now on.
+			c.ClaimWait /= 2
+			c.wait.Store(int64(c.ClaimWait))
+			c.Log.Warn("BLMOVE timed out before its wait ended: waiting less", "wait", c.ClaimWait)
+			return 0, false, unsure
+		}
 		c.Log.Warn("cannot claim a chat", "err", err)
 		sleep(ctx, c.HeartbeatTTL/10)
-		return 0, false
+		return 0, false, unsure
 	}
-	return chat, ok
+	return chat, ok, false
 }
 
 // serveChat handles the updates of a chat this instance holds, oldest

@@ -347,3 +347,50 @@ func TestStopFinishesTheUpdateInHandAndGivesTheChatBack(t *testing.T) {
 	startReplica(t, s, "c", h, 1)
 	waitFor(t, "the rest handled by the next replica", func() bool { return h.count() == 3 })
 }
+
+// A Redis client whose read timeout is shorter than the claim's wait
+// (REDIS_URL's read_timeout): the consumer waits less and goes on.
+func TestClaimWaitShrinksToTheClientsReadTimeout(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Addr: redistest.Addr(), ReadTimeout: 300 * time.Millisecond})
+	t.Cleanup(func() { _ = rdb.Close() })
+	s := newStore(t, rdb)
+	h := newHandled(t)
+	c := &Consumer{Queue: s.WebhookQueue("a"), Handle: h.handle, Workers: 1, Log: quiet, HeartbeatTTL: 10 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = c.Run(ctx, 5*time.Second) }()
+	defer func() { cancel(); <-done }()
+	// Let the first BLMOVE of a second time out on an empty queue.
+	waitFor(t, "a shorter wait", func() bool { return c.claimWait() < time.Second })
+	if _, err := s.WebhookQueue("r").Enqueue(t.Context(), 1, 9, updateJSON(1, 9)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the update handled", func() bool { return h.count() == 1 })
+}
+
+// A chat in the claimed list that no worker serves (a BLMOVE whose answer
+// was lost moved it all the same) goes back to the ready list; a chat a
+// worker serves stays.
+func TestOrphanedClaimIsGivenBack(t *testing.T) {
+	t.Parallel()
+	s := newStore(t, redistest.Client(t))
+	q := s.WebhookQueue("a")
+	for chat := int64(1); chat <= 2; chat++ {
+		if _, err := q.Enqueue(t.Context(), chat, chat, updateJSON(chat, chat)); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := q.Claim(t.Context(), 10*time.Millisecond); !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+	}
+	c := &Consumer{Queue: q, Log: quiet, serving: map[int64]bool{1: true}}
+	c.releaseOrphans()
+	held, err := q.Held(t.Context())
+	if err != nil || !slices.Equal(held, []int64{1}) {
+		t.Fatalf("held after the check = %v, %v; want the served chat only", held, err)
+	}
+	if d := depthOf(t, q); d.Ready != 1 {
+		t.Fatalf("depth = %+v, want the orphan ready again", d)
+	}
+}
