@@ -95,7 +95,7 @@ func (q *WebhookQueue) Claim(ctx context.Context, wait time.Duration) (chatID in
 	k := q.s.k
 	// BLMOVE through Do: go-redis's BLMove rounds the wait to whole
 	// seconds (up to 1 s), and Redis takes fractions. The wait must stay
-	// under the client's read timeout (3 s by default), which Do applies.
+	// under the client's read timeout (5 s by default), which Do applies.
 	v, err := q.s.rdb.Do(ctx, "BLMOVE", k.webhookReady(), k.webhookClaimed(q.instance), "LEFT", "RIGHT",
 		strconv.FormatFloat(wait.Seconds(), 'f', 3, 64)).Text()
 	if errors.Is(err, redis.Nil) {

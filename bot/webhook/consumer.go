@@ -56,7 +56,8 @@ type Consumer struct {
 	// cannot hold a worker while others wait (DefaultBatch).
 	Batch int
 	// ClaimWait is how long one BLMOVE waits for a ready chat; a stop is
-	// noticed within it (DefaultClaimWait, at most a fifth of the TTL).
+	// noticed within it (DefaultClaimWait, at most a fifth of the TTL and
+	// 2 s).
 	ClaimWait time.Duration
 
 	busy     atomic.Int64 // workers handling a chat
@@ -90,7 +91,7 @@ func (c *Consumer) Run(ctx context.Context, shutdownTimeout time.Duration) (int,
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, c.Workers)
 	c.serving = map[int64]bool{}
-	lastCheck := time.Now()
+	lastCheck, unsure := time.Now(), false
 claiming:
 	for {
 		select {
@@ -98,11 +99,14 @@ claiming:
 		case <-ctx.Done():
 			break claiming
 		}
-		chat, ok, unsure := c.claim(ctx)
+		// Before a claim: every chat claimed so far is in serving.
 		if unsure || time.Since(lastCheck) > orphanCheck {
 			c.releaseOrphans()
 			lastCheck = time.Now()
 		}
+		var chat int64
+		var ok bool
+		chat, ok, unsure = c.claim(ctx)
 		if !ok {
 			<-slots
 			continue
@@ -166,7 +170,7 @@ func (c *Consumer) defaults() {
 		c.ClaimWait = min(DefaultClaimWait, c.HeartbeatTTL/5)
 	}
 	// A blocking command must return within the Redis client's read
-	// timeout (3 s by default).
+	// timeout (seconds by default; claim halves the wait when it does not).
 	c.ClaimWait = min(c.ClaimWait, 2*time.Second)
 	c.wait.Store(int64(c.ClaimWait))
 }
@@ -223,7 +227,7 @@ const orphanCheck = 30 * time.Second
 // no worker serves: a BLMOVE whose answer was lost (a timeout, a broken
 // connection) may have moved a chat there all the same, and nothing else
 // would give it back while the instance lives. Only the claimer calls it,
-// between claims, so no chat is on its way from a claim to a worker.
+// before a claim, so no chat is on its way from a claim to a worker.
 func (c *Consumer) releaseOrphans() {
 	rctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
 	defer cancel()
