@@ -191,3 +191,33 @@ func TestOutboxScriptsRunOnMiniredis(t *testing.T) {
 		t.Errorf("%d pending", p)
 	}
 }
+
+// BenchmarkAnswerWithNotice: an official answer with the notice recorded
+// in its step (the author's chat read first, then the script), and the
+// notice claimed and finished as a sender does.
+//
+//	go test -run '^$' -bench AnswerWithNotice -benchtime 2000x ./storage/
+func BenchmarkAnswerWithNotice(b *testing.B) {
+	ctx := b.Context()
+	s := newStore(b, Options{})
+	if err := s.GiveConsent(ctx, 601, proposal.Consent{Version: proposal.ConsentVersion, At: t0, Lang: "kk"}); err != nil {
+		b.Fatal(err)
+	}
+	r, err := s.SubmitProposal(ctx, submission(601, "b00000000001", "Қаладағы саябақтарды жаңарту туралы ұсыныс.", t0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		res, err := s.AnswerProposal(ctx, r.Number, "Рақмет, ұсыныс қаралады.", 1, t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, ok, err := s.ClaimNotice(ctx, res.Notice, time.Minute)
+		if err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+		if _, err := s.FinishNotice(ctx, n, NoticeSent, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -135,7 +135,7 @@ const statusRu = "новый статус: 🔎 На рассмотрении"
 func TestNoticeOutlivesABotAPIOutage(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, withOrgAdmin)
-	h.startNotifying(fastNotices(40 * time.Second)) // sends cut off at 20 s: the reply's budget ends them first
+	h.startNotifying(fastNotices(50 * time.Second)) // sends cut off at 25 s: the reply's budget ends them first
 	author := int64(9711)
 	h.api.AddChats(models.Chat{ID: author})
 	number := h.seedProposal(author, 0, 2, "jambyl", proposal.CategoryEcology, proposal.GeneralForum,
@@ -143,7 +143,7 @@ func TestNoticeOutlivesABotAPIOutage(t *testing.T) {
 	h.grantOrganizer()
 	m := h.moveToReview(number)
 
-	h.api.Inject(fakeapi.Fault{Method: "sendMessage", ChatID: author, Code: 502, Until: time.Now().Add(17 * time.Second)})
+	h.api.Inject(fakeapi.Fault{Method: "sendMessage", ChatID: author, Code: 502, Until: time.Now().Add(19 * time.Second)})
 	h.confirm(m, 30*time.Second, "Автор получит уведомление, как только Telegram позволит боту ему написать.")
 	if p, _ := h.store.Proposal(context.Background(), number); p.Status != proposal.StatusUnderReview {
 		t.Fatalf("status %s", p.Status)
