@@ -32,6 +32,7 @@ func (s *Store) ForgetUser(ctx context.Context, userID, chatID int64, now time.T
 	n, err := forgetUserScript.Run(ctx, s.rdb, []string{
 		s.k.userProposals(userID), s.k.userProposalKeys(userID), s.k.consent(userID),
 		s.k.session(chatID), s.k.prefs(chatID), s.k.chats(), s.k.subscribers(),
+		s.k.noticeOutbox(), s.k.noticeEntries(), s.k.noticeTries(), s.k.noticeStats(),
 	}, s.k.proposalPrefix(), chatID, now.UnixMilli()).Int()
 	if err != nil {
 		return 0, fmt.Errorf("storage: forget user %d: %w", userID, err)

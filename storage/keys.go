@@ -370,7 +370,8 @@ func (k keys) lease(name string) string { return k.prefix + "lease:" + name }
 //	                              claim's lease, or a retry's backoff
 //	<p>notice:entries           hash id -> "number|kind|status|chat|lang|
 //	                              created ms": what to tell whom; deleted
-//	                              once sent or dropped
+//	                              once sent or dropped, and by /forgetme
+//	                              (forget_user) with the author's data
 //	<p>notice:tries             hash id -> claims so far; a claim's token
 //	<p>notice:stats             hash outcome (sent, blocked, failed,
 //	                              forgotten, expired) -> count

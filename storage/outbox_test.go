@@ -65,9 +65,22 @@ func TestChangesRecordTheirNotice(t *testing.T) {
 		t.Errorf("answer notice %+v %v %v (the proposal's language when the chat has none)", n2, ok, err)
 	}
 
-	// /forgetme: nobody to tell, no notice.
+	// /forgetme: the notice still waiting for the user goes (its entry
+	// holds the chat id), and nobody is told of later changes.
 	if _, err := s.ForgetUser(ctx, 502, 502, t0); err != nil {
 		t.Fatal(err)
+	}
+	if n, _ := s.PendingNotices(ctx); n != 1 {
+		t.Errorf("%d notices pending after /forgetme, want the other user's 1", n)
+	}
+	if left, err := s.rdb.HGetAll(ctx, s.k.noticeEntries()).Result(); err != nil || len(left) != 1 || left[res.Notice] == "" {
+		t.Errorf("notice entries after /forgetme: %v %v, want only %s", left, err, res.Notice)
+	}
+	if stats, err := s.NoticeStats(ctx); err != nil || stats[NoticeForgotten] != 1 {
+		t.Errorf("stats after /forgetme: %v %v", stats, err)
+	}
+	if _, ok, err := s.ClaimNotice(ctx, ans.Notice, time.Minute); err != nil || ok {
+		t.Errorf("the forgotten user's notice could still be claimed: %v %v", ok, err)
 	}
 	res, err = s.ChangeProposalStatus(ctx, StatusChange{Number: b, From: proposal.StatusRegistered, To: proposal.StatusAccepted, Actor: 9, Now: t0})
 	if err != nil || !res.Moved || res.Notice != "" || res.AuthorChat != 0 {
@@ -76,8 +89,8 @@ func TestChangesRecordTheirNotice(t *testing.T) {
 	if ans, err := s.AnswerProposal(ctx, b, "Тағы.", 9, t0); err != nil || ans.Notice != "" {
 		t.Errorf("answer to a forgotten author's proposal: %+v %v", ans, err)
 	}
-	if n, _ := s.PendingNotices(ctx); n != 2 {
-		t.Errorf("%d notices pending, want 2", n)
+	if n, _ := s.PendingNotices(ctx); n != 1 {
+		t.Errorf("%d notices pending, want 1", n)
 	}
 	if chat, err := s.NoticeAuthorChat(ctx, b); err != nil || chat != 0 {
 		t.Errorf("author chat after /forgetme: %d %v", chat, err)
