@@ -24,6 +24,13 @@ type evalQuestion struct {
 	Unknown  bool     `yaml:"unknown"`
 	Kind     string   `yaml:"kind"`
 	Now      string   `yaml:"now"`
+	// Lacks are pieces of text the reply must not hold: the facts of a
+	// neighbouring question (another nomination's winner) that a reply
+	// listing everything would give.
+	Lacks []string `yaml:"lacks"`
+	// Chat is the language the chat is set to, when the question is asked
+	// in another one (lang): the reply must be in the question's language.
+	Chat string `yaml:"chat"`
 }
 
 type evalSet struct {
@@ -88,6 +95,11 @@ func judge(q evalQuestion, r Result) (ok bool, why string) {
 	for _, c := range q.Contains {
 		if !strings.Contains(text, c) {
 			return false, fmt.Sprintf("lacks %q", c)
+		}
+	}
+	for _, c := range q.Lacks {
+		if strings.Contains(text, c) {
+			return false, fmt.Sprintf("holds %q", c)
 		}
 	}
 	switch {
@@ -178,13 +190,21 @@ func runEvalSet(t *testing.T, set evalSet) {
 	e := New(c, catalog.NewIndex(c))
 	defaultNow := day(t, set.Now)
 	right, unknowns, falseAnswers := 0, 0, 0
+	// wrongAnswers are replies that give a fact (answered, several) and are
+	// wrong: a false answer to a question the catalog cannot answer, or the
+	// wrong fact, forum or language for one it can.
+	wrongAnswers := 0
 	byLang := map[string][2]int{}
 	for _, q := range set.Questions {
 		now := defaultNow
 		if q.Now != "" {
 			now = day(t, q.Now)
 		}
-		r := e.Answer(q.Q, q.Lang, now)
+		chat := q.Lang
+		if q.Chat != "" {
+			chat = q.Chat
+		}
+		r := e.Answer(q.Q, chat, now)
 		ok, why := judge(q, r)
 		n := byLang[q.Lang]
 		n[1]++
@@ -192,6 +212,9 @@ func runEvalSet(t *testing.T, set evalSet) {
 			right++
 			n[0]++
 		} else {
+			if answers(r) {
+				wrongAnswers++
+			}
 			t.Logf("WRONG [%s] %q: %s\n\treply (%s): %s", q.Lang, q.Q, why, r.Kind, strings.ReplaceAll(plain(r.Text), "\n", "\n\t"))
 		}
 		byLang[q.Lang] = n
@@ -207,6 +230,7 @@ func runEvalSet(t *testing.T, set evalSet) {
 	t.Logf("accuracy: %d/%d = %.1f%% (kk %d/%d, ru %d/%d, en %d/%d)", right, len(set.Questions), 100*accuracy,
 		byLang["kk"][0], byLang["kk"][1], byLang["ru"][0], byLang["ru"][1], byLang["en"][0], byLang["en"][1])
 	t.Logf("false answers: %d of %d questions the catalog cannot answer = %.1f%%", falseAnswers, unknowns, 100*falseRate)
+	t.Logf("wrong replies that give a fact: %d of %d questions = %.1f%%", wrongAnswers, len(set.Questions), 100*float64(wrongAnswers)/float64(len(set.Questions)))
 	if accuracy < minAccuracy {
 		t.Errorf("accuracy %.1f%% is below %.0f%%", 100*accuracy, 100*minAccuracy)
 	}
