@@ -2,11 +2,7 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"log/slog"
-	"os"
 	"sync/atomic"
 	"time"
 )
@@ -43,16 +39,12 @@ type Leader struct {
 	keep    atomic.Bool // stop without releasing, as a crash would
 }
 
-// NewLeader is a leader for the lease name lasting lease; the instance id
-// is made of the host name, the process id and a random part, so two
-// processes never share one, not even after a restart with the same pid.
+// NewLeader is a leader for the lease name lasting lease, under this
+// process's InstanceID.
 func NewLeader(store LeaseStore, name string, lease time.Duration, log *slog.Logger) *Leader {
-	host, _ := os.Hostname()
-	var b [4]byte
-	_, _ = rand.Read(b[:])
 	return &Leader{
 		store: store, name: name, lease: lease, log: log,
-		id:    fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:])),
+		id:    InstanceID(),
 		check: make(chan struct{}, 1),
 	}
 }

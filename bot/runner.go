@@ -39,6 +39,10 @@ func (r *Runner) received() *received {
 	return r.seen
 }
 
+// AllowedUpdates are the update types the bot handles: what polling asks
+// getUpdates for and what webhook mode gives setWebhook.
+var AllowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
 // PollingOptions are the go-telegram/bot options Runner relies on; client
 // is the HTTP client to the Bot API and pollTimeout getUpdates' long-poll
 // time.
@@ -49,7 +53,7 @@ func PollingOptions(r *Runner, client tg.HttpClient, pollTimeout time.Duration) 
 		tg.WithNotAsyncHandlers(),
 		tg.WithWorkers(1),
 		tg.WithUpdatesChannelCap(0),
-		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query", "my_chat_member"}),
+		tg.WithAllowedUpdates(AllowedUpdates),
 	}
 }
 

@@ -32,14 +32,14 @@ func TestPollingLeaderKilled(t *testing.T) {
 	store := storage.New(rdb, storage.Options{Prefix: rig.prefix})
 	bg := context.Background()
 
-	// owner is the pid in the poll lease's instance id (host:pid:random),
-	// 0 when nobody holds it.
+	// owner is the pid in the poll lease's instance id (host-pid-random,
+	// bot.InstanceID), 0 when nobody holds it.
 	owner := func() int {
 		id, err := store.LeaseOwner(bg, "poll")
 		if err != nil {
 			t.Fatal(err)
 		}
-		parts := strings.Split(id, ":")
+		parts := strings.Split(id, "-")
 		if len(parts) < 3 {
 			return 0
 		}

@@ -2,17 +2,13 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 
+	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/webhook"
 	"github.com/forumbot/forumbot/storage"
 )
@@ -22,10 +18,6 @@ import (
 // PUBLIC_URL), and the replica answers 200 once the update is queued in
 // Redis (bot/webhook). Every replica's consumer takes chats off that queue
 // and runs the same pipeline as polling.
-
-// allowedUpdates are the update types the bot handles, as polling asks for
-// them (bot.PollingOptions).
-var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 
 // webhookWatch is how often a replica reads getWebhookInfo: it puts the
 // webhook back when it was deleted or changed, logs Telegram's last
@@ -45,7 +37,7 @@ type webhookMode struct {
 
 func (a *App) webhookQueue() *storage.WebhookQueue {
 	a.webhook.once.Do(func() {
-		a.webhook.queue = a.Store.WebhookQueue(instanceID())
+		a.webhook.queue = a.Store.WebhookQueue(bot.InstanceID())
 		a.webhook.receiver = &webhook.Receiver{
 			Secret: a.cfg.WebhookSecret,
 			Queue:  a.webhook.queue,
@@ -65,22 +57,6 @@ func (a *App) webhookQueue() *storage.WebhookQueue {
 func (a *App) webhookReceiver() *webhook.Receiver {
 	a.webhookQueue()
 	return a.webhook.receiver
-}
-
-// instanceID names this process in the queue's keys: the host (a pod's
-// name) and the pid for an operator, and random bytes, so a restart with
-// the same pid is another instance.
-func instanceID() string {
-	host, _ := os.Hostname()
-	host = strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
-			return r
-		}
-		return '_'
-	}, host)
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
 }
 
 // runWebhook sets the webhook and handles the queued updates until ctx is
@@ -121,7 +97,7 @@ func (a *App) setWebhook(ctx context.Context) error {
 	params := &tg.SetWebhookParams{
 		URL:            a.cfg.PublicURL,
 		SecretToken:    a.cfg.WebhookSecret,
-		AllowedUpdates: allowedUpdates,
+		AllowedUpdates: bot.AllowedUpdates,
 		MaxConnections: a.cfg.WebhookMaxConnections,
 	}
 	var err error
