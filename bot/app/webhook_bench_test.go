@@ -21,14 +21,21 @@ import (
 //
 // Every replica, the double and redis-server share this machine's CPUs
 // (GOMAXPROCS is reported): on a machine with few cores, more replicas
-// add coordination, not CPU.
+// add coordination, not CPU. So it runs twice: with the double answering
+// at once (api=0s: CPU-bound, what one machine can do) and with every
+// sendMessage taking 50 ms (api=50ms: a Bot API round trip from a server
+// in Kazakhstan to Telegram's data centre is of that order or longer),
+// where a replica's workers wait on the network and replicas add
+// throughput until the CPUs run out.
 func BenchmarkWebhookReplicas(b *testing.B) {
-	for _, n := range []int{1, 2, 3} {
-		b.Run(fmt.Sprintf("replicas=%d", n), func(b *testing.B) { benchWebhook(b, n) })
+	for _, latency := range []time.Duration{0, 50 * time.Millisecond} {
+		for _, n := range []int{1, 2, 3} {
+			b.Run(fmt.Sprintf("api=%s/replicas=%d", latency, n), func(b *testing.B) { benchWebhook(b, n, latency) })
+		}
 	}
 }
 
-func benchWebhook(b *testing.B, replicas int) {
+func benchWebhook(b *testing.B, replicas int, latency time.Duration) {
 	const users = 128
 	lb := &balancer{}
 	api := fakeapi.New(fakeapi.Options{Token: testToken, BotUsername: testUsername, WebhookTarget: lb.target,
@@ -61,6 +68,9 @@ func benchWebhook(b *testing.B, replicas int) {
 		api.SendText(user(int64(90001+u), "en"), fmt.Sprintf("zq%dw", u))
 	}
 	answered(users, time.Minute)
+	if latency > 0 {
+		api.Inject(fakeapi.Fault{Method: "sendMessage", Delay: latency})
+	}
 
 	b.ResetTimer()
 	start := time.Now()
