@@ -364,13 +364,24 @@ func (nx *nameIndex) findPlaces(q *question) []placeMatch {
 		ws := nx.places[k[0]].variants[k[1]]
 		score, ok := 0, true
 		var toks []int
+		for w := range ws {
+			if h.tok[w] >= 0 {
+				// A closer match counts more: "алматинской" is the
+				// region's own word, and only starts like "Алматы".
+				score += 14 + 2*h.quality[w]
+				toks = append(toks, h.tok[w])
+			}
+		}
 		for w, nw := range ws {
 			switch {
 			case h.tok[w] >= 0:
-				score += 10
-				toks = append(toks, h.tok[w])
 			case nw.generic:
-				score--
+				if t := abbreviatedBeside(q, nx.voc.stems[nw.id], toks); t >= 0 {
+					score += 14 + 2*matchPrefix
+					toks = append(toks, t)
+				} else {
+					score--
+				}
 			default:
 				ok = false
 			}
@@ -404,6 +415,24 @@ func (nx *nameIndex) findPlaces(q *question) []placeMatch {
 		out = append(out, c)
 	}
 	return out
+}
+
+// abbreviatedBeside returns the token right before or after one of toks
+// that nothing took and that shortens the stem of a generic word of a
+// place name, three runes or more ("обл" of "облысы", "области"), or -1.
+func abbreviatedBeside(q *question, stem string, toks []int) int {
+	for _, t := range toks {
+		for _, k := range []int{t - 1, t + 1} {
+			if k < 0 || k >= len(q.toks) || slices.Contains(toks, k) {
+				continue
+			}
+			tk := &q.toks[k]
+			if tk.use == useNone && utf8.RuneCountInString(tk.fold) >= 3 && len(tk.fold) < len(stem) && strings.HasPrefix(stem, tk.fold) {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // findEntities returns the catalog names the question names, the best of

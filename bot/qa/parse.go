@@ -130,12 +130,22 @@ type tables struct {
 	tens       map[string]int
 	suffixes   map[string]bool
 	askFirst   map[string]bool // askFirstWords, folded
+	// nominativeWho and passive: nominativeWhoWords and passiveWords,
+	// folded.
+	nominativeWho, passive map[string]bool
 }
 
 var compiled = sync.OnceValue(func() *tables {
 	tb := &tables{ordinals: map[string]int{}, tens: map[string]int{}, suffixes: map[string]bool{}, askFirst: map[string]bool{}}
 	for _, w := range askFirstWords {
 		tb.askFirst[catalog.Fold(w)] = true
+	}
+	tb.nominativeWho, tb.passive = map[string]bool{}, map[string]bool{}
+	for _, w := range nominativeWhoWords {
+		tb.nominativeWho[catalog.Fold(w)] = true
+	}
+	for _, w := range passiveWords {
+		tb.passive[catalog.Fold(w)] = true
 	}
 	for _, c := range cueWords {
 		tb.cues = append(tb.cues, cuePattern{compilePattern(c.pattern), c.sig})
@@ -248,6 +258,58 @@ func tokenize(text string) []token {
 	return toks
 }
 
+// abbreviations are the shortenings people write for words of the
+// catalog's texts, which spell them out: "СМИ" is "средства массовой
+// информации" there. (НПО, ҮЕҰ, NGO are written both ways and are words
+// of the tables themselves.)
+var abbreviations = map[string]string{
+	"СМИ": "средства массовой информации",
+	"БАҚ": "бұқаралық ақпарат құралдары",
+	"ЭКЦ": "этнокультурные центры",
+	"ЕКО": "этномәдени орталық",
+	"ОО":  "общественное объединение",
+	"ҚБ":  "қоғамдық бірлестік",
+}
+
+// foldedAbbreviations maps the folded abbreviations to the tokens they
+// stand for.
+var foldedAbbreviations = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for k, v := range abbreviations {
+		m[catalog.Fold(k)] = catalog.Tokens(v)
+	}
+	return m
+})
+
+// expandAbbreviations replaces each abbreviation among toks with the
+// words it stands for, from the same written word.
+func expandAbbreviations(toks []token) []token {
+	abbr := foldedAbbreviations()
+	n := 0
+	for i := range toks {
+		if _, ok := abbr[toks[i].fold]; ok {
+			n++
+		}
+	}
+	if n == 0 {
+		return toks
+	}
+	out := make([]token, 0, len(toks)+2*n)
+	for _, t := range toks {
+		words, ok := abbr[t.fold]
+		if !ok {
+			out = append(out, t)
+			continue
+		}
+		for _, w := range words {
+			e := t
+			e.fold, e.stem, e.roman = w, catalog.Stem(w), false
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func firstRune(s string) (rune, bool) {
 	for _, r := range s {
 		return r, true
@@ -259,7 +321,7 @@ func firstRune(s string) (rune, bool) {
 // engine adds places and names.
 func parse(text string, now time.Time) *question {
 	tb := compiled()
-	q := &question{toks: tokenize(text), mark: strings.ContainsAny(text, "?？")}
+	q := &question{toks: expandAbbreviations(tokenize(text)), mark: strings.ContainsAny(text, "?？")}
 	toks := q.toks
 	// Numbers: years, and ordinals written as Roman numerals, "8-ші",
 	// "8th", "8 форум" or in words.
@@ -374,6 +436,30 @@ func (q *question) findFigureKinds() {
 func (q *question) isQuestion() bool {
 	return q.mark || q.sig&sAsk != 0 || len(q.toks) > 1 && compiled().askFirst[q.toks[0].fold]
 }
+
+// asksWhoActs reports whether the question asks who did something, with a
+// nominative "who" and no passive ("who presented", not "who was
+// presented" nor "кому вручили").
+func (q *question) asksWhoActs() bool {
+	tb := compiled()
+	who := false
+	for i := range q.toks {
+		switch f := q.toks[i].fold; {
+		case tb.passive[f]:
+			return false
+		case tb.nominativeWho[f]:
+			who = true
+		}
+	}
+	return who
+}
+
+// nominativeWhoWords ask who did something; passiveWords make the verb's
+// subject the one it was done to.
+var (
+	nominativeWhoWords = []string{"кім", "кто", "who"}
+	passiveWords       = []string{"was", "were", "been", "был", "была", "были"}
+)
 
 // askFirstWords open an English question that asks yes or no ("is entry
 // free", "was there a forum"); elsewhere in a message they say nothing.

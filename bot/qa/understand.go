@@ -35,6 +35,11 @@ type analysis struct {
 // and what it asks.
 func (e *Engine) understand(text string, now time.Time) *analysis {
 	q := parse(text, now)
+	if q.sig&sPresenter != 0 && q.asksWhoActs() {
+		// "Кто вручал награды?": who handed them out, which the catalog
+		// does not hold; its winners would answer another question.
+		q.sig |= sNoData
+	}
 	a := &analysis{q: q}
 	a.places = e.names.findPlaces(q)
 	q.findFigureKinds()
@@ -49,11 +54,12 @@ func (e *Engine) understand(text string, now time.Time) *analysis {
 			t.use = useFigure // the words a figure's label has are taken
 		}
 	}
-	a.unknownFigure = a.countsUnknown()
+	a.unknownFigure = a.countsUnknown() || a.countsAttendance(e)
 	a.unknowns = e.unknownNames(q)
 	if len(a.unknowns) == 0 {
 		a.unknowns = e.unknownAward(q)
 	}
+	a.dropWeakNames()
 	a.cands = e.candidates(a)
 	a.fact = a.decide()
 	return a
@@ -93,6 +99,10 @@ func (a *analysis) decide() Fact {
 		f = FactOutcome
 	case s&sWho != 0:
 		f = FactWho
+	case awardNamed && !speakerNamed && a.q.isQuestion() && !a.strongLabel():
+		// "Жас буын что за проект?": a winner or a project of an award is
+		// named; its award is the answer, not a figure about projects.
+		f = FactAward
 	case a.strongLabel() && a.q.isQuestion():
 		f = FactFigure // "Какое место заняла область по премиям?"
 	case s&sAward != 0:
@@ -118,6 +128,34 @@ func (a *analysis) decide() Fact {
 		}
 	}
 	return f
+}
+
+// dropWeakNames drops the names found by one word only, less than half of
+// the name, when that word is also a word of a figure's label and some
+// figure's label has two words of the question or more: "how much state
+// social contracting" asks for a figure, and "social" alone does not name
+// the "Fair of Social Ideas" contest.
+func (a *analysis) dropWeakNames() {
+	best := 0
+	for _, n := range a.labelHits {
+		best = max(best, n)
+	}
+	if best < 2 {
+		return
+	}
+	a.entities = slices.DeleteFunc(a.entities, func(m entityMatch) bool {
+		if len(m.toks) != 1 || m.score >= 0.5 {
+			return false
+		}
+		t := &a.q.toks[m.toks[0]]
+		if !t.label {
+			return false
+		}
+		if t.use == useName {
+			t.use = useFigure
+		}
+		return true
+	})
 }
 
 // strongLabel reports whether the question, its cue words included, has
@@ -159,6 +197,19 @@ func (a *analysis) countsUnknown() bool {
 		return seen > 0
 	}
 	return false
+}
+
+// countsAttendance reports whether a how-many question asks how many came
+// to or took part in a forum ("сколько людей пришло", "қанша адам
+// қатысты") while no figure's label has the word of attending: a figure
+// that shares another word ("people" of "people in the project") is not
+// the answer.
+func (a *analysis) countsAttendance(e *Engine) bool {
+	if a.q.sig&sHowMany == 0 || a.q.sig&sAttend == 0 {
+		return false
+	}
+	hits := e.names.figureLabelHits(a.q, func(t *token) bool { return t.sig&sAttend != 0 })
+	return len(hits) == 0
 }
 
 // namedKinds reports whether the question names a part of an award (a

@@ -40,6 +40,14 @@ const (
 	sNoData                       // what no catalog holds: sponsors, prices, contacts
 	sForum                        // the word "forum" itself
 	sFiller                       // says nothing: "held", "there", "please"
+	sVenue                        // the address or the building, precisely
+	// sPresenter: a verb of giving an award in the active voice ("вручал",
+	// "марапаттады", "presented"): with a nominative "who" it asks who
+	// handed the awards out, which no catalog holds, not who won.
+	sPresenter
+	// sAttend: coming to or taking part in a forum; "how many" with it asks
+	// for the attendance, which no report gives.
+	sAttend
 )
 
 // cueWords are the words and phrases that say what is asked.
@@ -55,13 +63,18 @@ var cueWords = []struct {
 	{"айында", sDate | sDay},
 	{"қайда", sAsk | sWhere}, {"қай жерде", sAsk | sWhere}, {"қай қалада", sAsk | sWhere | sCity},
 	{"қай облыста", sAsk | sWhere}, {"қай өңірде", sAsk | sWhere}, {"орны", sPlace},
-	{"мекенжай*", sPlace}, {"өткен жері", sPlace},
+	{"мекенжай*", sPlace | sVenue}, {"өткен жері", sPlace},
 	{"кім", sAsk | sWho}, {"сөз сөйле*", sWho | sSpoke}, {"сөйле*", sWho | sSpoke}, {"баяндама*", sWho | sSpoke},
-	{"спикер*", sWho | sSpoke}, {"қатысамын", sNoData}, {"қатыса аламын", sNoData}, {"қатыс*", sWho}, {"жүргіз*", sWho | sSpoke | sModerator},
+	{"спикер*", sWho | sSpoke}, {"қатысамын", sNoData}, {"қатыса аламын", sNoData}, {"қатыс*", sWho | sAttend}, {"келді", sAttend}, {"келген", sAttend}, {"келгендер*", sAttend}, {"жүргіз*", sWho | sSpoke | sModerator},
 	{"ұйымдастыр*", sOrganizer},
+	// A person's post: "Серік Ахмет қандай қызметте?" asks who they are.
+	{"қызмет*", sWho}, {"лауазым*", sWho},
+	// Who opened a forum is who moderated it ("Форумды ашқан және
+	// жүргізген"), not every speaker.
+	{"ашты", sWho | sSpoke | sModerator}, {"ашқан", sWho | sSpoke | sModerator},
 	{"жеңді", sWin}, {"жеңіп", sWin}, {"жеңіске", sWin}, {"жеңген*", sWin}, {"жеңімпаз*", sWin | sAward},
-	{"берілді", sWin}, {"берді", sWin}, {"алды", sWin}, {"алған", sWin}, {"тапсырылды", sWin},
-	{"марапатталды", sWin}, {"марапаттады", sWin}, {"марапатталған*", sWin},
+	{"берілді", sWin}, {"берді", sWin | sPresenter}, {"алды", sWin}, {"алған", sWin}, {"тапсырылды", sWin},
+	{"марапатталды", sWin}, {"марапаттады", sWin | sPresenter}, {"тапсырды", sWin | sPresenter}, {"марапатталған*", sWin},
 	{"марапат*", sAward}, {"жүлде*", sAward}, {"сыйлық*", sAward}, {"номинация*", sAward},
 	{"аталым*", sAward}, {"байқау*", sAward}, {"медаль*", sAward},
 	{"қанша", sAsk | sHowMany}, {"неше", sAsk | sHowMany}, {"саны", sHowMany},
@@ -89,19 +102,22 @@ var cueWords = []struct {
 	{"сроки", sDate},
 	{"где", sAsk | sWhere}, {"куда", sAsk | sWhere}, {"как* город*", sAsk | sWhere | sCity},
 	{"как* област*", sAsk | sWhere}, {"как* регион*", sAsk | sWhere}, {"место", sPlace},
-	{"места", sPlace}, {"площадк*", sPlace}, {"адрес*", sPlace},
+	{"места", sPlace}, {"площадк*", sPlace}, {"адрес*", sPlace | sVenue},
 	{"кто", sAsk | sWho}, {"кого", sAsk | sWho}, {"кому", sAsk | sWho}, {"кем", sAsk | sWho},
-	{"выступ*", sWho | sSpoke}, {"спикер*", sWho | sSpoke}, {"доклад*", sWho | sSpoke}, {"участвова*", sWho},
+	{"выступ*", sWho | sSpoke}, {"спикер*", sWho | sSpoke}, {"доклад*", sWho | sSpoke}, {"участвова*", sWho | sAttend}, {"участник*", sAttend}, {"пришл*", sAttend}, {"пришел", sAttend},
+	{"присутствова*", sAttend}, {"посетил*", sAttend}, {"посетител*", sAttend},
 	{"модератор*", sWho | sSpoke | sModerator}, {"модерир*", sWho | sSpoke | sModerator}, {"вел", sWho | sSpoke | sModerator},
 	{"вела", sWho | sSpoke | sModerator},
+	{"должност*", sWho}, {"кем работает", sAsk | sWho},
+	{"открыл", sWho | sSpoke | sModerator}, {"открыла", sWho | sSpoke | sModerator}, {"открывал*", sWho | sSpoke | sModerator},
 	{"организовал*", sOrganizer}, {"организатор*", sOrganizer}, {"организовыва*", sOrganizer},
 	{"провел", sOrganizer}, {"провели", sOrganizer},
-	{"победи*", sWin | sAward}, {"выиграл*", sWin}, {"наградил*", sWin}, {"награжд*", sWin},
-	{"получил*", sWin}, {"отмечен*", sWin}, {"вручил*", sWin}, {"вручен*", sWin}, {"вручал*", sWin},
+	{"победи*", sWin | sAward}, {"выиграл*", sWin}, {"наградил", sWin | sPresenter}, {"наградила", sWin | sPresenter}, {"наградил*", sWin}, {"награжд*", sWin},
+	{"получил*", sWin}, {"отмечен*", sWin}, {"вручил", sWin | sPresenter}, {"вручила", sWin | sPresenter}, {"вручил*", sWin}, {"вручен*", sWin}, {"вручал*", sWin | sPresenter},
 	{"дали", sWin}, {"дал", sWin},
 	{"наград*", sAward}, {"преми*", sAward}, {"лауреат*", sAward}, {"номинаци*", sAward},
 	{"конкурс*", sAward}, {"приз*", sAward}, {"медал*", sAward},
-	{"сколько", sAsk | sHowMany}, {"скока", sAsk | sHowMany}, {"скоко", sAsk | sHowMany}, {"количество", sAsk | sHowMany}, {"число", sHowMany},
+	{"сколько", sAsk | sHowMany}, {"скока", sAsk | sHowMany}, {"скоко", sAsk | sHowMany}, {"скок", sAsk | sHowMany}, {"скоке", sAsk | sHowMany}, {"количество", sAsk | sHowMany}, {"число", sHowMany},
 	{"о чем", sAsk | sAbout}, {"про что", sAsk | sAbout}, {"тема", sAbout}, {"темы", sAbout},
 	{"теме", sAbout}, {"тему", sAbout}, {"темой", sAbout}, {"тематик*", sAbout},
 	{"обсужда*", sAbout}, {"обсудил*", sAbout}, {"посвящ*", sAbout}, {"цель", sAbout},
@@ -130,15 +146,18 @@ var cueWords = []struct {
 	{"date", sDate | sDay}, {"dates", sDate | sDay}, {"exact date", sAsk | sDate | sDay},
 	{"where", sAsk | sWhere},
 	{"which city", sAsk | sWhere | sCity}, {"what city", sAsk | sWhere | sCity},
-	{"which region", sAsk | sWhere}, {"venue*", sPlace}, {"location", sPlace},
+	{"which region", sAsk | sWhere}, {"venue*", sPlace | sVenue}, {"address*", sPlace | sVenue}, {"location", sPlace},
 	{"who", sAsk | sWho}, {"whos", sAsk | sWho}, {"whom", sAsk | sWho}, {"whose", sAsk | sWho},
 	{"spoke", sWho | sSpoke}, {"talked at", sWho | sSpoke}, {"speak*", sWho | sSpoke}, {"speech*", sWho | sSpoke}, {"moderat*", sWho | sSpoke | sModerator},
-	{"participa*", sWho}, {"took part", sWho}, {"take part", sWho}, {"taking part", sWho}, {"attend*", sWho},
+	{"participa*", sWho | sAttend}, {"took part", sWho | sAttend}, {"take part", sWho | sAttend}, {"taking part", sWho | sAttend}, {"attend*", sWho | sAttend},
+	{"came", sAttend}, {"come", sAttend}, {"showed up", sAttend}, {"visitors", sAttend},
+	{"position", sWho}, {"job title", sWho},
+	{"opened", sWho | sSpoke | sModerator},
 	{"organized", sOrganizer}, {"organised", sOrganizer}, {"organizer*", sOrganizer},
 	{"organiser*", sOrganizer}, {"hosted", sOrganizer},
 	{"won", sWin}, {"win", sWin}, {"wins", sWin}, {"winner*", sWin | sAward}, {"honoured", sWin},
-	{"honored", sWin}, {"receive*", sWin}, {"given", sWin}, {"gave", sWin}, {"presented", sWin},
-	{"handed", sWin}, {"got", sWin}, {"get", sWin},
+	{"honored", sWin}, {"receive*", sWin}, {"given", sWin}, {"gave", sWin | sPresenter}, {"presented", sWin | sPresenter},
+	{"handed", sWin | sPresenter}, {"handed out", sWin | sPresenter}, {"got", sWin}, {"get", sWin},
 	{"award*", sAward}, {"prize*", sAward}, {"nominat*", sAward}, {"contest*", sAward},
 	{"competition*", sAward}, {"laureate*", sAward}, {"medal*", sAward},
 	{"how many", sAsk | sHowMany}, {"how much", sAsk | sHowMany}, {"number of", sHowMany},
