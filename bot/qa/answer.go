@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/forumbot/forumbot/bot/catalog"
 	"github.com/forumbot/forumbot/locales"
@@ -317,6 +318,10 @@ func (w *writer) held(a *analysis, f *catalog.Forum) block {
 	case a.fact == FactWhere && f.City.IsZero() && f.Venue.IsZero():
 		b.known = false
 		b.text = w.t.T("qa_place_unknown", "Forum", name, "Region", w.regionName(f))
+	case a.fact == FactWhere && a.q.sig&sVenue != 0 && f.Venue.IsZero():
+		// The address or the building is asked; the city is not it.
+		b.known = false
+		b.text = w.t.T("qa_no_data", "Filter", "") + " " + w.heldSentence(f)
 	case a.fact == FactWhere && a.q.sig&sCity != 0 && f.City.IsZero():
 		b.known = false
 		b.text = w.t.T("qa_city_unknown", "Forum", name, "Region", w.regionName(f)) +
@@ -479,6 +484,9 @@ func (w *writer) awards(a *analysis, f *catalog.Forum) block {
 			chosen = append(chosen, i)
 		}
 	}
+	if len(byKind[kindNomination]) == 0 && len(chosen) > 1 {
+		chosen = w.e.byNominationWords(a.q, f, chosen)
+	}
 	contest, sameContest := f.Awards[chosen[0]].Contest, true
 	for _, i := range chosen {
 		sameContest = sameContest && f.Awards[i].Contest == contest
@@ -497,6 +505,69 @@ func (w *writer) awards(a *analysis, f *catalog.Forum) block {
 		header = w.t.N("qa_awards", len(chosen), "Forum", name)
 	}
 	return block{known: true, forum: f, text: bullets(header, items)}
+}
+
+// byNominationWords narrows awards, of which the question named none by
+// its nomination, to those whose nominations share most words with the
+// question, misspelt or shortened ("жылдын узик уйымы" is «Жылдың үздік
+// ұйымы»), when one such word at least says more than "year" or
+// "organisation": asked for one nomination, the others are not the
+// answer. With no such word, all of awards.
+func (e *Engine) byNominationWords(q *question, f *catalog.Forum, awards []int) []int {
+	tb := compiled()
+	best, specific := 0, false
+	scores := make([]int, len(awards))
+	for k, i := range awards {
+		nom := f.Awards[i].Nomination
+		if nom.IsZero() {
+			continue
+		}
+		seen := map[int]bool{}
+		for _, s := range nom.All() {
+			for _, tok := range catalog.Tokens(s) {
+				stem := catalog.Stem(tok)
+				generic := isGeneric(tb.generic, tok, stem)
+				for ti := range q.toks {
+					t := &q.toks[ti]
+					if seen[ti] || t.use == useCue || t.use == useNumber || t.use == usePlace || !sameWord(t.stem, stem) {
+						continue
+					}
+					seen[ti] = true
+					if generic {
+						scores[k]++
+					} else {
+						scores[k] += 2
+						specific = true
+					}
+				}
+			}
+		}
+		best = max(best, scores[k])
+	}
+	if !specific || best < 2 {
+		return awards
+	}
+	var out []int
+	for k, i := range awards {
+		if scores[k] == best {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// sameWord reports whether a question's stem is a word's stem, starts it
+// or is started by it (four runes or more), or is one edit away from it
+// (four runes or more: "узик" and "уздик").
+func sameWord(q, w string) bool {
+	if q == w {
+		return true
+	}
+	nq, nw := utf8.RuneCountInString(q), utf8.RuneCountInString(w)
+	if min(nq, nw) >= prefixMinRunes && (strings.HasPrefix(q, w) || strings.HasPrefix(w, q)) {
+		return true
+	}
+	return min(nq, nw) >= prefixMinRunes && oneEdit(q, w)
 }
 
 // awardLine is one award: "«Меценат года» — Ляйля Ризванова

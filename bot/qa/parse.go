@@ -47,6 +47,9 @@ type question struct {
 	years   []int
 	ordinal int
 	kinds   []string // figure kinds asked for
+	// fragment: a message of a few words with no question word that names
+	// a fact and what it is about, a forum, place or name: it asks.
+	fragment bool
 	// matches are the stems of the names' vocabulary each token matches,
 	// once looked up.
 	matches [][]vmatch
@@ -434,7 +437,16 @@ func (q *question) findFigureKinds() {
 // isQuestion reports whether the message asks something rather than names
 // something to search for.
 func (q *question) isQuestion() bool {
-	return q.mark || q.sig&sAsk != 0 || len(q.toks) > 1 && compiled().askFirst[q.toks[0].fold]
+	return q.mark || q.sig&sAsk != 0 || len(q.toks) > 1 && compiled().askFirst[q.toks[0].fold] || q.fragment
+}
+
+// factWord reports whether a cue says which fact is wanted on its own, as
+// a noun does in a message of a few words ("тема форума в таразе",
+// "zhetysu forum speakers", "native land nomination winner"): what was
+// said, spoken, adopted, a venue or a date, a winner; not a bare "награды"
+// ("awards 2023" is a search).
+func factWord(s signal) bool {
+	return s&(sSpoke|sAbout|sOutcome|sPlace|sDate) != 0 || s&sWin != 0 && s&sAward != 0
 }
 
 // asksWhoActs reports whether the question asks who did something, with a

@@ -99,6 +99,9 @@ type Result struct {
 	// order the reply names them.
 	Forums     []*catalog.Forum
 	Understood Understood
+	// Lang is the language of Text: the chat's, or the question's when it
+	// was clearly written in another.
+	Lang string
 }
 
 // Engine answers questions about one version of the catalog. Build it with
@@ -145,10 +148,17 @@ func New(c *catalog.Catalog, ix *catalog.Index) *Engine {
 }
 
 // Answer answers question, asked in a chat that speaks lang ("kk", "ru",
-// "en"), at now (its location is the forums' time zone, Asia/Almaty).
+// "en"), at now (its location is the forums' time zone, Asia/Almaty). The
+// reply is in the question's own language when it is clearly another one
+// (a Russian question in a Kazakh chat); Result.Lang says which.
 func (e *Engine) Answer(question, lang string, now time.Time) Result {
+	if l := questionLang(question, lang); l != "" {
+		lang = l
+	}
 	a := e.understand(question, now)
-	return a.reply(e, lang, now)
+	r := a.reply(e, lang, now)
+	r.Lang = lang
+	return r
 }
 
 var textType = reflect.TypeFor[catalog.Text]()

@@ -59,6 +59,14 @@ func (e *Engine) understand(text string, now time.Time) *analysis {
 	if len(a.unknowns) == 0 {
 		a.unknowns = e.unknownAward(q)
 	}
+	if !q.isQuestion() && (len(a.places) > 0 || len(a.entities) > 0 || q.ordinal > 0 || q.sig&sForum != 0) {
+		for i := range q.toks {
+			if q.toks[i].use == useCue && factWord(q.toks[i].sig) {
+				q.fragment = true
+				break
+			}
+		}
+	}
 	a.dropWeakNames()
 	a.cands = e.candidates(a)
 	a.fact = a.decide()
