@@ -48,7 +48,7 @@ func (p *Pipeline) begin(ctx context.Context, log *slog.Logger, updateID, chatID
 			// Once per update and outage: the workers are few, so is this.
 			log.Warn("Redis does not answer: holding the update until it does", "err", err)
 		}
-		if !sleepCtx(ctx, wait) {
+		if !Sleep(ctx, wait) {
 			return nil, 0, false, ctx.Err()
 		}
 		wait = min(2*wait, redisRetryMax)
@@ -64,15 +64,16 @@ func (p *Pipeline) save(ctx context.Context, log *slog.Logger, sess *storage.Ses
 			return err
 		}
 		log.Warn("cannot save the session, retrying", "err", err, "attempt", attempt)
-		if !sleepCtx(ctx, wait) {
+		if !Sleep(ctx, wait) {
 			return err
 		}
 		wait = min(2*wait, redisRetryMax)
 	}
 }
 
-// sleepCtx waits d; false when ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// Sleep waits d; false when ctx ended first. The one wait of the bot's
+// retry loops (the pipeline's, the webhook consumer's and watcher's).
+func Sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -102,7 +102,7 @@ func (a *App) setWebhook(ctx context.Context) error {
 	}
 	var err error
 	for try := 0; try < 3; try++ {
-		if try > 0 && !sleepCtx(ctx, 2*time.Second) {
+		if try > 0 && !bot.Sleep(ctx, 2*time.Second) {
 			break
 		}
 		if _, err = a.API.SetWebhook(ctx, params); err == nil {
@@ -121,7 +121,7 @@ func (a *App) watchWebhook() func() {
 	go func() {
 		defer close(done)
 		lastErr := 0
-		for sleepCtx(ctx, webhookWatch) {
+		for bot.Sleep(ctx, webhookWatch) {
 			info, err := a.API.GetWebhookInfo(ctx)
 			if err != nil {
 				a.Log.Warn("getWebhookInfo failed", "err", err)
@@ -142,15 +142,4 @@ func (a *App) watchWebhook() func() {
 		}
 	}()
 	return func() { cancel(); <-done }
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

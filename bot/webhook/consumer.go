@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/storage"
 )
 
@@ -256,7 +257,7 @@ func (c *Consumer) claim(ctx context.Context) (chat int64, ok, unsure bool) {
 	// expire, so no reaper has forgotten this instance by then and every
 	// chat it claims is found after a crash.
 	if time.Since(time.Unix(0, c.lastBeat.Load())) > c.HeartbeatTTL*3/4-c.ClaimWait {
-		sleep(ctx, c.HeartbeatTTL/10)
+		bot.Sleep(ctx, c.HeartbeatTTL/10)
 		return 0, false, false
 	}
 	cctx, cancel := context.WithTimeout(context.Background(), c.ClaimWait+redisTimeout)
@@ -274,7 +275,7 @@ func (c *Consumer) claim(ctx context.Context) (chat int64, ok, unsure bool) {
 			return 0, false, unsure
 		}
 		c.Log.Warn("cannot claim a chat", "err", err)
-		sleep(ctx, c.HeartbeatTTL/10)
+		bot.Sleep(ctx, c.HeartbeatTTL/10)
 		return 0, false, unsure
 	}
 	return chat, ok, false
@@ -295,7 +296,7 @@ func (c *Consumer) serveChat(ctx, workCtx context.Context, chat int64) {
 		cancel()
 		if err != nil {
 			log.Warn("cannot read the chat's queue", "err", err)
-			sleep(ctx, time.Second)
+			bot.Sleep(ctx, time.Second)
 			continue
 		}
 		if !ok {
@@ -336,7 +337,7 @@ func (c *Consumer) ack(ctx context.Context, log *slog.Logger, chat, id int64, yi
 			return res
 		}
 		log.Warn("cannot ack a handled update", "update_id", id, "err", err)
-		if !sleep(ctx, time.Second) {
+		if !bot.Sleep(ctx, time.Second) {
 			return storage.AckLost
 		}
 	}
@@ -347,17 +348,5 @@ func (c *Consumer) release(log *slog.Logger, chat int64) {
 	defer cancel()
 	if err := c.Queue.Release(rctx, chat); err != nil {
 		log.Warn("cannot give the chat back; Leave or the reaper will", "err", err)
-	}
-}
-
-// sleep waits d, false when ctx ended first.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
