@@ -611,6 +611,12 @@ func (w *writer) figures(a *analysis, f *catalog.Forum) (out []int, fit int) {
 		r := ref{fi, gi}
 		// The question's own words in a label count most.
 		n := 3*a.labelHits[r] + a.cueHits[r]
+		if k := f.Figures[gi].Kind; k != "other" && (len(a.q.kinds) > 0 && !slices.Contains(a.q.kinds, k) || a.q.counted != "" && k != a.q.counted) {
+			// A figure of another kind than the one asked for counts
+			// something else, whatever words it shares: "сколько НПО в
+			// Казахстане" is not the social contracting "in Kazakhstan".
+			return 0
+		}
 		if slices.Contains(a.q.kinds, f.Figures[gi].Kind) {
 			n += 2 + a.kindHits[r]
 		} else if n > 0 {
@@ -629,7 +635,40 @@ func (w *writer) figures(a *analysis, f *catalog.Forum) (out []int, fit int) {
 			out = append(out, gi)
 		}
 	}
+	if len(out) > 0 && w.e.labelWordLeft(a.q, fi, out) {
+		return nil, 0
+	}
 	return out, fit
+}
+
+// labelWordLeft reports whether the question has a word of some figure's
+// label, not a cue word, that none of the figures chosen, of forum fi, has
+// in its label: the question qualifies what it counts in a way they do not
+// ("in Kazakhstan" of NGOs counted in one region), and they answer another
+// question.
+func (e *Engine) labelWordLeft(q *question, fi int, chosen []int) bool {
+	nx := e.names
+	for ti := range q.toks {
+		t := &q.toks[ti]
+		if !t.label || t.use == useCue || q.matches == nil {
+			continue
+		}
+		hit := false
+		for _, m := range q.matches[ti] {
+			if m.quality < matchPrefix {
+				continue
+			}
+			for _, r := range nx.labelWords[m.id] {
+				if r.forum == fi && slices.Contains(chosen, r.item) {
+					hit = true
+				}
+			}
+		}
+		if !hit {
+			return true
+		}
+	}
+	return false
 }
 
 // figureBlock answers with the figures the question asks for.

@@ -76,6 +76,8 @@ type nameIndex struct {
 	labels     [][][]int32 // per forum, per figure: the stems of its label
 	labelWords map[int32][]ref
 	cityKeys   [][]string // per forum
+	// forumDF is, per stem, how many forums' texts have a word with it.
+	forumDF map[string]int
 }
 
 // cityKey is the folded, stemmed form of a city name, the same for "Тараз",
@@ -92,7 +94,12 @@ func buildNames(forums []*catalog.Forum) *nameIndex {
 	tb := compiled()
 	nx := &nameIndex{
 		voc: newVocab(), placeWords: map[int32][]wordRef{}, nameWords: map[int32][]wordRef{},
-		labelWords: map[int32][]ref{},
+		labelWords: map[int32][]ref{}, forumDF: map[string]int{},
+	}
+	for _, f := range forums {
+		for s := range forumStems(f) {
+			nx.forumDF[s]++
+		}
 	}
 	// words folds and stems the variants of t into name words.
 	words := func(t catalog.Text, generic [][]patWord) [][]nameWord {
@@ -453,6 +460,7 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 		var toks []int
 		lastSpecific := -1
 		otherPerson := false
+		matchedStem := ""
 		for w, nw := range ws {
 			if !nw.generic {
 				total += nw.weight
@@ -468,6 +476,7 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 			}
 			got += nw.weight
 			toks = append(toks, h.tok[w])
+			matchedStem = nx.voc.stems[nw.id]
 			own = own || q.toks[h.tok[w]].use != usePlace
 			distinct = distinct || nw.df == 1
 			runes := utf8.RuneCountInString(nx.voc.stems[nw.id])
@@ -488,6 +497,12 @@ func (nx *nameIndex) findEntities(q *question) []entityMatch {
 		// word of it; or, for a long name, two of its words and a third of
 		// it, or one long word no other name has ("Жәрмеңке", "Ярмарка").
 		accept := score >= 0.5 && distinct || whole || len(toks) >= 2 && score >= 0.3 || rare
+		if len(toks) == 1 && !whole && nx.forumDF[matchedStem] > 1 {
+			// One word of a longer name that the texts of several forums
+			// have ("Казахстан" of a medal's name, "жас" of «Жас буын»
+			// and of "жастар") names none of them.
+			accept = false
+		}
 		if e.person && lastSpecific >= 0 && h.tok[lastSpecific] >= 0 && utf8.RuneCountInString(nx.voc.stems[ws[lastSpecific].id]) >= 4 {
 			accept = true // a surname
 		}

@@ -47,6 +47,9 @@ type question struct {
 	years   []int
 	ordinal int
 	kinds   []string // figure kinds asked for
+	// counted is the kind of figure a how-many question counts, when one
+	// word says it; "" otherwise.
+	counted string
 	// fragment: a message of a few words with no question word that names
 	// a fact and what it is about, a forum, place or name: it asks.
 	fragment bool
@@ -419,11 +422,13 @@ func parse(text string, now time.Time) *question {
 // "НПО", "projects") among the tokens nothing else took.
 func (q *question) findFigureKinds() {
 	tb := compiled()
+	kindAt := map[int]string{}
 	for i := range q.toks {
 		for _, f := range tb.figures {
 			if matchAt(f.words, q.toks, i, false) {
 				for k := range f.words {
 					q.toks[i+k].use = useFigure
+					kindAt[i+k] = f.kind
 				}
 				if !slices.Contains(q.kinds, f.kind) {
 					q.kinds = append(q.kinds, f.kind)
@@ -431,6 +436,28 @@ func (q *question) findFigureKinds() {
 				break
 			}
 		}
+	}
+	// The kind counted: the one figure word right after "how many", the
+	// next word not one ("сколько денег на НПО" counts money; "how many
+	// NGO projects" has no one word for it).
+	for i := range q.toks {
+		if q.toks[i].sig&sHowMany == 0 || q.toks[i].sig&sAsk == 0 {
+			continue
+		}
+		k := i + 1
+		for k < len(q.toks) && q.toks[k].sig&sHowMany != 0 {
+			k++
+		}
+		if kind, ok := kindAt[k]; ok {
+			end := k + 1
+			for end < len(q.toks) && q.toks[end].word == q.toks[k].word {
+				end++
+			}
+			if _, more := kindAt[end]; !more {
+				q.counted = kind
+			}
+		}
+		break
 	}
 }
 

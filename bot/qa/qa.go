@@ -167,6 +167,27 @@ var textType = reflect.TypeFor[catalog.Text]()
 // every language, and of the regions' names.
 func catalogStems(forums []*catalog.Forum) map[string]bool {
 	stems := map[string]bool{}
+	for _, f := range forums {
+		for s := range forumStems(f) {
+			stems[s] = true
+		}
+	}
+	for _, r := range catalog.Regions {
+		for _, t := range []catalog.Text{r.Name, r.Center} {
+			for _, s := range t.All() {
+				for _, tok := range catalog.Tokens(s) {
+					stems[catalog.Stem(tok)] = true
+				}
+			}
+		}
+	}
+	return stems
+}
+
+// forumStems returns the stems of every word of every text of f, in every
+// language.
+func forumStems(f *catalog.Forum) map[string]bool {
+	stems := map[string]bool{}
 	add := func(t catalog.Text) {
 		for _, s := range t.All() {
 			for _, tok := range catalog.Tokens(s) {
@@ -196,12 +217,6 @@ func catalogStems(forums []*catalog.Forum) map[string]bool {
 			}
 		}
 	}
-	for _, f := range forums {
-		walk(reflect.ValueOf(f))
-	}
-	for _, r := range catalog.Regions {
-		add(r.Name)
-		add(r.Center)
-	}
+	walk(reflect.ValueOf(f))
 	return stems
 }

@@ -476,6 +476,21 @@ func (e *Engine) candidates(a *analysis) []int {
 	if len(hits) == 0 {
 		return set
 	}
+	const asks = sWhen | sWhere | sWho | sOrganizer | sWin | sAward | sHowMany | sAbout | sOutcome | sNext | sLast | sDate | sPlace | sFigure | sSpoke
+	if passingOnly(hits[0].Matched) && (a.q.sig&asks != 0 || len(a.q.kinds) > 0 || len(a.labelHits) > 0) {
+		// The words are found only in passing, in a report's body
+		// ("форум молодёжи": youth is named in an agenda; "Назарбаев"
+		// proposed the forums): no forum is named by them, and answering
+		// for the forums that mention them would answer another question.
+		var raw []string
+		for _, t := range a.q.toks {
+			if t.use == useNone && (len(raw) == 0 || raw[len(raw)-1] != t.raw) {
+				raw = append(raw, t.raw)
+			}
+		}
+		a.unknowns = append(a.unknowns, strings.Join(raw, " "))
+		return nil
+	}
 	// The hits that match as many words as the best one, about as well:
 	// the fraction of Score grows with the weight of the fields matched.
 	var found []int
@@ -492,6 +507,21 @@ func (e *Engine) candidates(a *analysis) []int {
 	}
 	slices.Sort(found)
 	return found
+}
+
+// passingOnly reports whether a search hit matched only in the body of a
+// report (its summary, agenda, figures), where forums mention what they are
+// not about, rather than in what names a forum (its city, title, theme,
+// speakers, awards, outcomes).
+func passingOnly(matched []string) bool {
+	for _, f := range matched {
+		switch f {
+		case catalog.FieldSummary, catalog.FieldAgenda, catalog.FieldFigure, catalog.FieldLink, catalog.FieldSource:
+		default:
+			return false
+		}
+	}
+	return len(matched) > 0
 }
 
 // searchMargin is how close to the best search hit, in the relevance part of
