@@ -32,15 +32,20 @@ func (h *harness) startReplica() *replica {
 	return h.startReplicaWith(nil)
 }
 
-// startReplicaWith starts a replica on store (nil: its own connection).
-func (h *harness) startReplicaWith(store *storage.Store) *replica {
+// startReplicaWith starts a replica whose options set changes (nil: the
+// harness's; its own Redis connection, the fixed clock).
+func (h *harness) startReplicaWith(set func(*app.Options)) *replica {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	a, err := app.New(ctx, app.Options{
+	opts := app.Options{
 		Config: h.cfg, Log: logger(h.t), PollTimeout: 2 * time.Second,
-		Now: func() time.Time { return testNow }, Store: store,
-	})
+		Now: func() time.Time { return testNow },
+	}
+	if set != nil {
+		set(&opts)
+	}
+	a, err := app.New(ctx, opts)
 	if err != nil {
 		h.t.Fatalf("app.New: %v", err)
 	}
@@ -283,7 +288,7 @@ func TestLeaderCutOffFromRedisStopsPolling(t *testing.T) {
 	cutStore := storage.New(rdb, storage.Options{Prefix: h.cfg.RedisPrefix, SessionTTL: h.cfg.SessionTTL})
 
 	// The replica behind the proxy starts first, so it leads.
-	a := h.startReplicaWith(cutStore)
+	a := h.startReplicaWith(func(o *app.Options) { o.Store = cutStore })
 	rs := []*replica{a}
 	waitLeader(t, rs, func(int) bool { return true })
 	rs = append(rs, h.startReplica())

@@ -29,20 +29,7 @@ func fastNotices(lease time.Duration) *handlers.NoticeConfig {
 // startNotifying starts a replica whose notices are configured by cfg.
 func (h *harness) startNotifying(cfg *handlers.NoticeConfig) *replica {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	a, err := app.New(ctx, app.Options{
-		Config: h.cfg, Log: logger(h.t), PollTimeout: 2 * time.Second,
-		Now: func() time.Time { return testNow }, Notices: cfg,
-	})
-	if err != nil {
-		h.t.Fatalf("app.New: %v", err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	r := &replica{app: a, cancel: stop, done: make(chan error, 1)}
-	go func() { r.done <- a.Run(runCtx) }()
-	h.t.Cleanup(func() { _ = r.stop(h.t) })
-	return r
+	return h.startReplicaWith(func(o *app.Options) { o.Notices = cfg })
 }
 
 // waitUntil polls cond until it holds, failing after within.
