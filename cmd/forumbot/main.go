@@ -1,6 +1,6 @@
 // Command forumbot runs the civil forums Telegram bot.
 //
-//	forumbot [run]        long polling (the default)
+//	forumbot [run]        run the bot (long polling, or MODE=webhook)
 //	forumbot import FILE  load the forum catalog from YAML
 //	forumbot demo         chat with the bot in this terminal, no token or Redis
 //	forumbot export proposals --format csv [filters] [--out FILE]
@@ -79,7 +79,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `forumbot: a Telegram bot for Kazakhstan's civil forums.
 
 Usage:
-  forumbot [run]         run the bot with long polling (the default)
+  forumbot [run]         run the bot: long polling (the default) or, with
+                         MODE=webhook, the webhook behind PUBLIC_URL
   forumbot import FILE   validate a forum catalog (YAML) and replace the stored one
   forumbot demo          chat with the bot in this terminal: embedded Redis and
                          Bot API test double, no token needed
