@@ -390,6 +390,21 @@ func (w *writer) who(a *analysis, f *catalog.Forum) block {
 		return block{known: true, forum: f, text: bullets(w.t.T("qa_organizers", "Forum", name), items)}
 	}
 	speakers := w.speakers(a, f)
+	if a.q.sig&(sSpoke|sModerator) == 0 && !a.roleNamed(f) && w.e.leftoverWords(a.q) {
+		// "Кто помогает детям?": who did something the question names,
+		// which the catalog does not say; its speakers are not the answer.
+		return block{forum: f, text: w.t.T("qa_no_data", "Filter", "")}
+	}
+	if deputies := w.deputiesOnly(a, f, speakers); deputies {
+		// "Кто аким?" of a forum where a deputy akim spoke: the catalog
+		// does not name the akim; the deputy is what it knows.
+		var items []string
+		for _, i := range speakers {
+			p := f.Speakers[i]
+			items = append(items, esc(p.Name.In(w.lang))+w.paren(p.Role))
+		}
+		return block{forum: f, text: w.t.T("qa_no_data", "Filter", "") + " " + bullets(w.t.T("qa_speakers", "Forum", name), items)}
+	}
 	switch {
 	case len(speakers) == 0 && a.q.sig&sModerator != 0:
 		return block{forum: f, text: w.t.T("qa_moderator_unknown", "Forum", name)}
@@ -402,6 +417,77 @@ func (w *writer) who(a *analysis, f *catalog.Forum) block {
 		items = append(items, esc(p.Name.In(w.lang))+w.paren(p.Role))
 	}
 	return block{known: true, forum: f, text: bullets(w.t.T("qa_speakers", "Forum", name), items)}
+}
+
+// deputyWords mark a role as a deputy's: asked for the akim or the
+// chairman, a deputy is not the answer.
+var deputyWords = []string{"заместитель", "замест*", "орынбасар*", "deputy", "вице*", "vice*"}
+
+// deputiesOnly reports whether the question names a role ("аким") that the
+// speakers chosen hold only as deputies, and does not ask for a deputy.
+func (w *writer) deputiesOnly(a *analysis, f *catalog.Forum, speakers []int) bool {
+	if a.q.sig&sSpoke != 0 || len(speakers) == 0 {
+		return false // "кто из акимата выступал": a deputy did
+	}
+	tb := compiled()
+	exact := false
+	for _, p := range f.Speakers {
+		for _, s := range p.Role.All() {
+			for _, tok := range catalog.Tokens(s) {
+				exact = exact || utf8.RuneCountInString(tok) >= prefixMinRunes && a.q.freeStem(catalog.Stem(tok))
+			}
+		}
+	}
+	if !exact {
+		return false
+	}
+	for i := range a.q.toks {
+		t := &a.q.toks[i]
+		if isGeneric(tb.deputy, t.fold, t.stem) {
+			return false
+		}
+	}
+	for _, i := range speakers {
+		deputy := false
+		for _, s := range f.Speakers[i].Role.All() {
+			for _, tok := range catalog.Tokens(s) {
+				deputy = deputy || isGeneric(tb.deputy, tok, catalog.Stem(tok))
+			}
+		}
+		if !deputy {
+			return false
+		}
+	}
+	return true
+}
+
+// roleNamed reports whether a word of the question is a word of the role
+// of one of f's speakers.
+func (a *analysis) roleNamed(f *catalog.Forum) bool {
+	for _, p := range f.Speakers {
+		for _, s := range p.Role.All() {
+			for _, tok := range catalog.Tokens(s) {
+				if a.q.roleWord(catalog.Stem(tok)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// leftoverWords reports whether the question has a word that nothing took,
+// four runes or more, not a generic word nor a number: it says what was
+// done or by whom in a way the engine did not read.
+func (e *Engine) leftoverWords(q *question) bool {
+	tb := compiled()
+	for i := range q.toks {
+		t := &q.toks[i]
+		if t.use == useNone && utf8.RuneCountInString(t.fold) >= 4 && !isDigits(t.fold) && !isGeneric(tb.generic, t.fold, t.stem) {
+			return true
+		}
+	}
+	return false
 }
 
 // speakers returns the indices of f's speakers the question asks about:

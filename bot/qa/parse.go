@@ -133,6 +133,7 @@ type tables struct {
 	placeGen   [][]patWord
 	ordinals   map[string]int // stem of an ordinal word -> its value
 	modRoles   [][]patWord    // moderatorRoles
+	deputy     [][]patWord    // deputyWords
 	tens       map[string]int
 	suffixes   map[string]bool
 	askFirst   map[string]bool // askFirstWords, folded
@@ -175,6 +176,9 @@ var compiled = sync.OnceValue(func() *tables {
 		for _, w := range compilePattern(g) {
 			tb.generic = append(tb.generic, []patWord{w})
 		}
+	}
+	for _, d := range deputyWords {
+		tb.deputy = append(tb.deputy, compilePattern(d))
 	}
 	for _, m := range moderatorRoles {
 		tb.modRoles = append(tb.modRoles, compilePattern(m))
@@ -533,6 +537,17 @@ func (q *question) countsForums() bool {
 func (q *question) hasStem(stem string) bool {
 	for i := range q.toks {
 		if q.toks[i].stem == stem {
+			return true
+		}
+	}
+	return false
+}
+
+// freeStem reports whether a word of the question that nothing took has
+// the stem.
+func (q *question) freeStem(stem string) bool {
+	for i := range q.toks {
+		if q.toks[i].use == useNone && q.toks[i].stem == stem {
 			return true
 		}
 	}

@@ -511,12 +511,14 @@ func (e *Engine) candidates(a *analysis) []int {
 
 // passingOnly reports whether a search hit matched only in the body of a
 // report (its summary, agenda, figures), where forums mention what they are
-// not about, rather than in what names a forum (its city, title, theme,
-// speakers, awards, outcomes).
+// not about, or in names the name index did not take, rather than in what
+// names a forum (its city, title, theme, outcomes).
 func passingOnly(matched []string) bool {
 	for _, f := range matched {
 		switch f {
-		case catalog.FieldSummary, catalog.FieldAgenda, catalog.FieldFigure, catalog.FieldLink, catalog.FieldSource:
+		case catalog.FieldSummary, catalog.FieldAgenda, catalog.FieldFigure, catalog.FieldLink, catalog.FieldSource,
+			// Names: the name index judged them already, and found none.
+			catalog.FieldAward, catalog.FieldSpeaker, catalog.FieldOrganizer, catalog.FieldVenue:
 		default:
 			return false
 		}
