@@ -185,10 +185,26 @@ func runHeldOut(t *testing.T, set evalSet, minPerLang int) {
 	runEvalSet(t, set)
 }
 
+// TestUnseenSet runs testdata/heldout5.yaml, written after every change
+// for heldout4.yaml and not tuned on: it holds the false-answer bar, and
+// the accuracy of its first run (85.9 %, below the 90 % of the tuned sets)
+// so that a change that loses ground on unseen questions shows.
+func TestUnseenSet(t *testing.T) {
+	t.Parallel()
+	set := loadEvalFile(t, "testdata/heldout5.yaml")
+	runEvalSetBars(t, set, 0.85)
+}
+
 // runEvalSet answers every question of set on the built-in catalog, logs
 // the wrong replies, the accuracy and the false-answer rate, and fails when
 // either misses its bar.
 func runEvalSet(t *testing.T, set evalSet) {
+	t.Helper()
+	runEvalSetBars(t, set, minAccuracy)
+}
+
+// runEvalSetBars is runEvalSet with another accuracy bar.
+func runEvalSetBars(t *testing.T, set evalSet, minAcc float64) {
 	t.Helper()
 	c := catalog.Builtin()
 	e := New(c, catalog.NewIndex(c))
@@ -235,8 +251,8 @@ func runEvalSet(t *testing.T, set evalSet) {
 		byLang["kk"][0], byLang["kk"][1], byLang["ru"][0], byLang["ru"][1], byLang["en"][0], byLang["en"][1])
 	t.Logf("false answers: %d of %d questions the catalog cannot answer = %.1f%%", falseAnswers, unknowns, 100*falseRate)
 	t.Logf("wrong replies that give a fact: %d of %d questions = %.1f%%", wrongAnswers, len(set.Questions), 100*float64(wrongAnswers)/float64(len(set.Questions)))
-	if accuracy < minAccuracy {
-		t.Errorf("accuracy %.1f%% is below %.0f%%", 100*accuracy, 100*minAccuracy)
+	if accuracy < minAcc {
+		t.Errorf("accuracy %.1f%% is below %.0f%%", 100*accuracy, 100*minAcc)
 	}
 	if falseRate > maxFalseAnswer {
 		t.Errorf("false-answer rate %.1f%% is above %.0f%%", 100*falseRate, 100*maxFalseAnswer)
