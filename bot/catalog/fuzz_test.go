@@ -43,10 +43,12 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// countLines counts lines as YAML does: a line ends at LF, CR LF or a lone
+// CR (old Mac files), and an editor shows such a file the same way.
 func countLines(data []byte) int {
 	n := 1
-	for _, b := range data {
-		if b == '\n' {
+	for i, b := range data {
+		if b == '\n' || b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
 			n++
 		}
 	}
