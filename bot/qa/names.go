@@ -90,14 +90,16 @@ func cityKey(s string) string {
 	return strings.Join(toks, " ")
 }
 
-func buildNames(forums []*catalog.Forum) *nameIndex {
+// buildNames indexes the names of forums; perForum are the stems of each
+// forum's texts (forumStems).
+func buildNames(forums []*catalog.Forum, perForum []map[string]bool) *nameIndex {
 	tb := compiled()
 	nx := &nameIndex{
 		voc: newVocab(), placeWords: map[int32][]wordRef{}, nameWords: map[int32][]wordRef{},
 		labelWords: map[int32][]ref{}, forumDF: map[string]int{},
 	}
-	for _, f := range forums {
-		for s := range forumStems(f) {
+	for _, fs := range perForum {
+		for s := range fs {
 			nx.forumDF[s]++
 		}
 	}

@@ -130,8 +130,12 @@ func New(c *catalog.Catalog, ix *catalog.Index) *Engine {
 	if e.ix == nil {
 		e.ix = catalog.NewIndex(c)
 	}
-	e.names = buildNames(e.forums)
-	e.stems = catalogStems(e.forums)
+	perForum := make([]map[string]bool, len(e.forums))
+	for i, f := range e.forums {
+		perForum[i] = forumStems(f)
+	}
+	e.names = buildNames(e.forums, perForum)
+	e.stems = catalogStems(perForum)
 	e.awardStems = map[string]bool{}
 	for _, f := range e.forums {
 		for _, aw := range f.Awards {
@@ -163,12 +167,12 @@ func (e *Engine) Answer(question, lang string, now time.Time) Result {
 
 var textType = reflect.TypeFor[catalog.Text]()
 
-// catalogStems returns the stems of every word of every text of forums, in
-// every language, and of the regions' names.
-func catalogStems(forums []*catalog.Forum) map[string]bool {
+// catalogStems returns the stems of every word of every text of the forums,
+// whose stems perForum holds (see forumStems), and of the regions' names.
+func catalogStems(perForum []map[string]bool) map[string]bool {
 	stems := map[string]bool{}
-	for _, f := range forums {
-		for s := range forumStems(f) {
+	for _, fs := range perForum {
+		for s := range fs {
 			stems[s] = true
 		}
 	}
