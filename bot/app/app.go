@@ -205,6 +205,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	a.engine = broadcast.New(a.Store, a.API, bcfg, view, log, nil) // real time: it paces sends
 	a.engine.Metrics = a.metrics
+	a.metrics.Backlog(a.readBacklog) // observe.go
 	digest := o.Digest
 	if digest == nil {
 		digest = &handlers.ProposalDigest{Store: a.Store, Calendar: organizing.Calendar}

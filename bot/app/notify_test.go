@@ -122,7 +122,7 @@ const statusRu = "новый статус: 🔎 На рассмотрении"
 func TestNoticeOutlivesABotAPIOutage(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, withOrgAdmin)
-	h.startNotifying(fastNotices(50 * time.Second)) // sends cut off at 25 s: the reply's budget ends them first
+	r := h.startNotifying(fastNotices(50 * time.Second)) // sends cut off at 25 s: the reply's budget ends them first
 	author := int64(9711)
 	h.api.AddChats(models.Chat{ID: author})
 	number := h.seedProposal(author, 0, 2, "jambyl", proposal.CategoryEcology, proposal.GeneralForum,
@@ -135,10 +135,17 @@ func TestNoticeOutlivesABotAPIOutage(t *testing.T) {
 	if p, _ := h.store.Proposal(context.Background(), number); p.Status != proposal.StatusUnderReview {
 		t.Fatalf("status %s", p.Status)
 	}
+	// The operator sees it waiting (the outage lasts 19 s).
+	if got := metric(r.gather(t), "forumbot_notices_pending"); got != 1 {
+		t.Errorf("forumbot_notices_pending %v during the outage, want 1", got)
+	}
 	waitUntil(t, 30*time.Second, "the notice after the outage", func() bool { return h.notices(author, number, statusRu) > 0 })
 	waitUntil(t, 10*time.Second, "the outbox to empty", func() bool { return h.pendingNotices() == 0 })
 	if n := h.notices(author, number, statusRu); n != 1 {
 		t.Errorf("the author got the notice %d times", n)
+	}
+	if fams := r.gather(t); fams["forumbot_notices_pending"] == nil || metric(fams, "forumbot_notices_pending") != 0 {
+		t.Errorf("forumbot_notices_pending after the delivery: %v, want 0", metric(fams, "forumbot_notices_pending"))
 	}
 	all, failed := h.authorSendCalls(author)
 	if all-failed != 1 || failed < 2 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/metrics"
+	"github.com/forumbot/forumbot/storage"
 )
 
 // The HTTP server of LISTEN_ADDR, for the operator's probes and
@@ -110,3 +111,32 @@ func (a *App) HTTPAddr() string {
 // Metrics is the app's instrumentation (its registry is what /metrics
 // serves).
 func (a *App) Metrics() *metrics.Metrics { return a.metrics }
+
+// readBacklog reads, at each scrape, the work in Redis every replica
+// shares: the unfinished broadcasts (a few at a time: one read each) and
+// the notices waiting for their authors. ok is false when Redis did not
+// answer within the probe's time.
+func (a *App) readBacklog() (metrics.Backlog, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), readyPingTimeout)
+	defer cancel()
+	b := metrics.Backlog{Jobs: map[string]int{}}
+	ids, err := a.Store.ActiveBroadcasts(ctx)
+	if err != nil {
+		return b, false
+	}
+	for _, id := range ids {
+		j, err := a.Store.Broadcast(ctx, id)
+		if errors.Is(err, storage.ErrNoBroadcast) {
+			continue // finished and cleaned up between the two reads
+		}
+		if err != nil {
+			return b, false
+		}
+		b.Jobs[j.State]++
+		b.Remaining += j.Remaining
+	}
+	if b.Notices, err = a.Store.PendingNotices(ctx); err != nil {
+		return b, false
+	}
+	return b, true
+}

@@ -159,6 +159,11 @@ func TestProbesAndMetrics(t *testing.T) {
 	if _, ok := fams["forumbot_dispatcher_queue_depth"]; !ok {
 		t.Error("no forumbot_dispatcher_queue_depth gauge")
 	}
+	for _, name := range []string{"forumbot_broadcast_jobs", "forumbot_broadcast_recipients_remaining", "forumbot_notices_pending"} {
+		if _, ok := fams[name]; !ok {
+			t.Errorf("no %s gauge", name)
+		}
+	}
 	if got := metric(fams, "forumbot_redis_errors_total"); got != 0 {
 		t.Errorf("redis errors: %v on a healthy Redis", got)
 	}
