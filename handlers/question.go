@@ -6,6 +6,7 @@ import (
 	"github.com/forumbot/forumbot/bot"
 	"github.com/forumbot/forumbot/bot/qa"
 	"github.com/forumbot/forumbot/bot/ui"
+	"github.com/forumbot/forumbot/locales"
 )
 
 // question answers plain text in a private chat. A question about the
@@ -35,14 +36,19 @@ func (h *Router) question(ctx context.Context, req *bot.Request, text string) er
 }
 
 // answerKeyboard has a button to the card of each forum the answer names,
-// then the menu.
+// in the answer's language (a Russian question in a Kazakh chat is
+// answered in Russian), then the chat's menu.
 func answerKeyboard(req *bot.Request, r qa.Result) *ui.Keyboard {
 	kb := ui.Keys()
-	lang := req.Lang()
+	lang := r.Lang
+	if lang == "" {
+		lang = req.Lang()
+	}
+	t := locales.For(lang)
 	for _, f := range r.Forums {
 		label := ForumLabel(lang, f, 60)
 		if len(r.Forums) == 1 {
-			label = req.T.T("btn_open", "Title", clip(f.Title.In(lang), 50))
+			label = t.T("btn_open", "Title", clip(f.Title.In(lang), 50))
 		}
 		kb.Row(button(label, actArg(VerbForum, f.ID)))
 	}

@@ -131,3 +131,17 @@ func TestQuestionAboutImportedForum(t *testing.T) {
 	m = h.say(u, "Кто победил в конкурсе «Ел үміті»?", "Дана Сериккызы")
 	wantButtons(t, m, "pavlodar-2027")
 }
+
+// TestQuestionInAnotherLanguage: a Russian question in a Kazakh chat is
+// answered in Russian, and the card button under it speaks Russian too;
+// the card it opens, like the menu, is in the chat's language (/lang
+// changes that).
+func TestQuestionInAnotherLanguage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t).start()
+	u := user(7004, "kk")
+
+	m := h.say(u, "Когда прошёл форум в Таразе?", "16 октября 2018 г.")
+	wantButtons(t, m, "taraz-viii-2018")
+	h.press(u, m, "Открыть", "Үкіметтік емес ұйымдардың VIII форумы", "16 қазан 2018 ж.")
+}
