@@ -25,6 +25,10 @@ type Config struct {
 	Workers     int           // WORKERS
 	// ShutdownTimeout bounds how long a stop waits for queued updates.
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+	// UpdateTimeout bounds the handling of one update (the pipeline's
+	// Timeout); an update whose handler was cut off by a crash is handled
+	// again once this and storage.UpdateMargin have passed.
+	UpdateTimeout time.Duration // UPDATE_TIMEOUT
 	// ProposalLimit is how many proposals one user may send in 24 hours.
 	ProposalLimit int // PROPOSAL_LIMIT
 	// BroadcastRate is how many broadcast messages a second all processes
@@ -100,6 +104,7 @@ var Settings = []Setting{
 	{"SESSION_TTL", "24h", "how long an idle chat's dialog is kept"},
 	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
+	{"UPDATE_TIMEOUT", "30s", "time limit of the handling of one update (1s to 5m); an update cut off by a crash is handled again by the next delivery after this and 5s more"},
 	{"PROPOSAL_LIMIT", "5", "how many proposals one user may send in 24 hours"},
 	{"BROADCAST_RATE", "25", "broadcast messages a second, all processes together: 1 to 1000 (Telegram allows 30 a second, 1000 for paid broadcasts)"},
 	{"BROADCAST_ERROR_LIMIT", "5", "identical permanent errors in a row that pause a broadcast"},
@@ -154,6 +159,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT")); err != nil || c.ShutdownTimeout <= 0 {
 		problems = append(problems, fmt.Sprintf("SHUTDOWN_TIMEOUT=%q: use a duration such as 10s", get("SHUTDOWN_TIMEOUT")))
+	}
+	if c.UpdateTimeout, err = time.ParseDuration(get("UPDATE_TIMEOUT")); err != nil || c.UpdateTimeout < time.Second || c.UpdateTimeout > 5*time.Minute {
+		problems = append(problems, fmt.Sprintf("UPDATE_TIMEOUT=%q: use a duration from 1s to 5m such as 30s", get("UPDATE_TIMEOUT")))
 	}
 	if c.Workers, err = strconv.Atoi(get("WORKERS")); err != nil || c.Workers < 1 || c.Workers > 10000 {
 		problems = append(problems, fmt.Sprintf("WORKERS=%q: use a number from 1 to 10000", get("WORKERS")))

@@ -48,3 +48,20 @@ func TestConfigProblemsAreAllReported(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigUpdateTimeout(t *testing.T) {
+	t.Parallel()
+	c, err := ConfigFromEnv(env(nil))
+	if err != nil || c.UpdateTimeout != 30*time.Second {
+		t.Fatalf("default UPDATE_TIMEOUT = %v (%v), want 30s", c.UpdateTimeout, err)
+	}
+	if c, err = ConfigFromEnv(env(map[string]string{"UPDATE_TIMEOUT": "3s"})); err != nil || c.UpdateTimeout != 3*time.Second {
+		t.Fatalf("UPDATE_TIMEOUT=3s read as %v (%v)", c.UpdateTimeout, err)
+	}
+	for _, bad := range []string{"soon", "500ms", "6m", "-1s"} {
+		_, err := ConfigFromEnv(env(map[string]string{"UPDATE_TIMEOUT": bad}))
+		if err == nil || !strings.Contains(err.Error(), "UPDATE_TIMEOUT=") || !strings.Contains(err.Error(), "1s to 5m") {
+			t.Errorf("UPDATE_TIMEOUT=%s: %v, want a problem naming it and its range", bad, err)
+		}
+	}
+}

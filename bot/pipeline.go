@@ -29,8 +29,11 @@ type Pipeline struct {
 	BotUsername string
 	Location    *time.Location
 	Now         func() time.Time
-	// Timeout bounds one update's work, so a stuck call cannot hold a
-	// chat's queue for ever.
+	// Timeout bounds one update's work after Begin, Save included, so a
+	// stuck call cannot hold a chat's queue for ever
+	// (storage.DefaultUpdateTimeout when 0). The update's in-progress
+	// marker outlives it by storage.UpdateMargin: a live handling always
+	// ends before another can take the update over.
 	Timeout time.Duration
 	// Metrics counts updates by type and outcome and times them (nil:
 	// nothing is recorded).
@@ -94,8 +97,9 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 		return
 	}
 
-	// Begin waits for Redis as long as it takes (see begin); the update's
-	// time limit starts once it is in hand.
+	// Begin waits for Redis, and for another attempt at the same update,
+	// as long as it takes (see begin); the update's time limit starts once
+	// it is in hand.
 	sess, catalogVersion, dup, err := p.begin(ctx, log, upd.ID, chatID)
 	if err != nil {
 		// Only a stop ends the wait: the update stays unconfirmed to
@@ -105,16 +109,18 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 		log.Warn("stopped while waiting for Redis: the update is left for redelivery", "err", err)
 		return
 	}
-	if p.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
-		defer cancel()
-	}
 	if dup {
 		outcome = metrics.UpdateDuplicate
 		log.Info("duplicate update skipped")
 		return
 	}
+	// From here on the update is ours: every way out marks it done, by the
+	// final Save or by finish, so an update handled to the end is never
+	// handled again; only a crash, or a stop that cuts the handling off,
+	// leaves it to the next delivery.
+	stopping := ctx
+	ctx, cancel := context.WithTimeout(ctx, p.timeout())
+	defer cancel()
 	snap, err := p.Catalogs.At(ctx, catalogVersion)
 	if err != nil {
 		log.Warn("catalog reload failed, serving the previous one", "err", err)
@@ -141,14 +147,26 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 		if !req.HasCommand && req.Command.Name != "" {
 			outcome = metrics.UpdateIgnored
 			log.Debug("command for another bot ignored")
+			p.finish(ctx, log, upd.ID)
 			return
 		}
 	}
 
 	panicked, failed := p.run(ctx, log, req)
+	if stopping.Err() != nil {
+		// The stop cut the handling off (its shutdown timeout ran out), as
+		// a crash would: nothing is saved nor marked done, and the update's
+		// next delivery handles it once its mark expires. Were the handler
+		// done already, its answer is sent twice: the window between the
+		// last Bot API call and the Save.
+		outcome = metrics.UpdateError
+		log.Warn("the stop cut the update off: left for its next delivery")
+		return
+	}
 	if panicked {
 		// The session may be half changed: keep the stored one.
 		outcome = metrics.UpdatePanic
+		p.finish(ctx, log, upd.ID)
 		return
 	}
 	if failed {
@@ -160,6 +178,9 @@ func (p *Pipeline) Process(ctx context.Context, upd *models.Update) {
 	if err := p.save(ctx, log, sess); err != nil {
 		outcome = metrics.UpdateError
 		log.Error("cannot save the session", "err", err)
+		if stopping.Err() == nil {
+			p.finish(ctx, log, upd.ID)
+		}
 	}
 	log.Debug("update handled", "took", time.Since(start))
 }

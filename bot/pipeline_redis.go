@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -21,24 +22,62 @@ const (
 	saveAttempts = 4
 )
 
-// begin runs Store.Begin until Redis answers or ctx ends (the process
-// stops). While Redis is away the update is held, not dropped: in polling
-// mode an update the pipeline gave up on would still be confirmed to
-// Telegram and lost. Holding it keeps its chat's order, and the
+// busyRetryMax is the longest wait between two looks at an update another
+// attempt holds: its "done" is seen within a second.
+const busyRetryMax = time.Second
+
+// finishTimeout bounds finish, which may run after the update's own time
+// limit ran out (within storage.UpdateMargin).
+const finishTimeout = 2 * time.Second
+
+// timeout is the update's time limit after Begin.
+func (p *Pipeline) timeout() time.Duration {
+	if p.Timeout > 0 {
+		return p.Timeout
+	}
+	return storage.DefaultUpdateTimeout
+}
+
+// begin runs Store.BeginAttempt until Redis answers or ctx ends (the
+// process stops). While Redis is away the update is held, not dropped: in
+// polling mode an update the pipeline gave up on would still be confirmed
+// to Telegram and lost. Holding it keeps its chat's order, and the
 // dispatcher's bounded queue stops the poller from taking more meanwhile.
+//
+// An update another attempt holds (busy) is held the same way: a live
+// attempt (a leader handing over, a redelivery racing the first handling)
+// ends with "done" within its time limit, and the update is a duplicate;
+// a dead one's marker expires, and this attempt handles the update. The
+// chat's order holds, as its worker waits, and in polling mode the update
+// stays unconfirmed meanwhile.
 func (p *Pipeline) begin(ctx context.Context, log *slog.Logger, updateID, chatID int64) (*storage.Session, int64, bool, error) {
 	wait := redisRetryFirst
-	var since time.Time
+	var since, busySince time.Time
 	// One token for every try: a try whose script ran but whose reply was
 	// lost left the mark with this token, and the next try goes on.
 	attempt := storage.NewAttempt()
 	for {
-		sess, ver, dup, err := p.Store.BeginAttempt(ctx, updateID, chatID, attempt)
-		if err == nil {
+		sess, ver, dup, err := p.Store.BeginAttempt(ctx, updateID, chatID, attempt, p.timeout())
+		var busy *storage.BusyError
+		switch {
+		case err == nil:
 			if !since.IsZero() {
 				log.Info("Redis answers again: the held update goes on", "held", time.Since(since).Round(time.Millisecond))
 			}
+			if !busySince.IsZero() {
+				log.Info("the other attempt at the update ended", "held", time.Since(busySince).Round(time.Millisecond), "duplicate", dup)
+			}
 			return sess, ver, dup, nil
+		case errors.As(err, &busy):
+			if busySince.IsZero() {
+				busySince = time.Now()
+				// Once per update: another attempt holds it.
+				log.Warn("another attempt is handling the update: holding it until that one ends or its mark expires", "expires_in", busy.Wait)
+			}
+			if !Sleep(ctx, min(max(busy.Wait, time.Millisecond), busyRetryMax)) {
+				return nil, 0, false, ctx.Err()
+			}
+			continue
 		}
 		if ctx.Err() != nil {
 			return nil, 0, false, ctx.Err()
@@ -52,6 +91,17 @@ func (p *Pipeline) begin(ctx context.Context, log *slog.Logger, updateID, chatID
 			return nil, 0, false, ctx.Err()
 		}
 		wait = min(2*wait, redisRetryMax)
+	}
+}
+
+// finish marks an update done that ends without a Save, so a redelivery
+// skips it. It runs also when the update's time limit ran out (the
+// handler was stuck): the handling ended all the same.
+func (p *Pipeline) finish(ctx context.Context, log *slog.Logger, updateID int64) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := p.Store.FinishUpdate(fctx, updateID); err != nil {
+		log.Error("cannot mark the update done: a redelivery after its mark expires would handle it again", "err", err)
 	}
 }
 

@@ -20,10 +20,13 @@ import (
 // of PollingOptions confirms a batch to Telegram only once it is handled
 // (see confirmingClient).
 //
-// Limit of the guarantee: the update is marked seen in Redis when its
-// handling starts, so an update whose handler was cut off by a kill -9 is
-// not handled again: at most one update per worker can be lost that way,
-// and none on a graceful stop, which drains the queue.
+// An update whose handler was cut off by a kill -9 is in progress in Redis
+// (storage BeginAttempt) and, never confirmed, comes again to the next
+// process, which handles it once its mark expires (Pipeline.Timeout +
+// storage.UpdateMargin after it began): nothing is lost. Limit of the
+// guarantee: an answer the handler sent before the final Save is sent
+// again, at most one update per worker; none on a graceful stop, which
+// drains the queue.
 type Runner struct {
 	Dispatcher      *Dispatcher
 	Pipeline        *Pipeline

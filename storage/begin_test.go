@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"maps"
 	"testing"
 	"time"
@@ -58,7 +59,11 @@ func TestBeginRemembersUpdateForDedupTTL(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	s := newStore(t, Options{DedupTTL: time.Hour})
-	if _, _, _, err := s.Begin(ctx, 7, 1); err != nil {
+	sess, _, _, err := s.Begin(ctx, 7, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
 	ttl, err := s.Client().PTTL(ctx, s.k.update(7)).Result()
@@ -66,7 +71,7 @@ func TestBeginRemembersUpdateForDedupTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ttl <= time.Hour-time.Minute || ttl > time.Hour {
-		t.Fatalf("update marker PTTL = %v, want about DedupTTL = 1h", ttl)
+		t.Fatalf("done update marker PTTL = %v, want about DedupTTL = 1h", ttl)
 	}
 }
 
@@ -76,6 +81,9 @@ func TestBeginAfterDedupTTLIsNotDup(t *testing.T) {
 	s := newStore(t, Options{DedupTTL: 50 * time.Millisecond})
 	if _, _, dup, err := s.Begin(ctx, 9, 1); err != nil || dup {
 		t.Fatalf("dup=%v err=%v", dup, err)
+	}
+	if err := s.FinishUpdate(ctx, 9); err != nil {
+		t.Fatal(err)
 	}
 	waitGone(t, s, s.k.update(9))
 	if _, _, dup, err := s.Begin(ctx, 9, 1); err != nil || dup {
@@ -92,7 +100,14 @@ func TestBeginRecordsKnownChats(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A duplicate update records nothing new.
+	// An update another attempt holds, or a duplicate, records nothing new.
+	var busy *BusyError
+	if _, _, _, err := s.Begin(ctx, 100, 77); !errors.As(err, &busy) {
+		t.Fatalf("Begin of an update in progress: %v, want a *BusyError", err)
+	}
+	if err := s.FinishUpdate(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, dup, err := s.Begin(ctx, 100, 77); err != nil || !dup {
 		t.Fatalf("dup=%v err=%v", dup, err)
 	}
@@ -156,9 +171,9 @@ func waitGone(t *testing.T, s *Store, key string) {
 	}
 }
 
-// A retry of one attempt (its first reply was lost) goes on; any other
-// handling of the same update is a duplicate, and so is a marker written
-// before attempts had tokens.
+// A retry of one attempt (its first reply was lost) goes on; another
+// attempt finds the update busy until it is done, then a duplicate, and so
+// is a marker written before attempts had tokens.
 func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -168,15 +183,22 @@ func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
 	if len(attempt) != 16 || attempt == NewAttempt() {
 		t.Fatalf("attempt tokens %q should be 16 characters and differ", attempt)
 	}
-	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt); err != nil || dup {
+	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt, 0); err != nil || dup {
 		t.Fatalf("first try: dup=%v err=%v", dup, err)
 	}
-	sess, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt)
+	sess, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt, 0)
 	if err != nil || dup || sess == nil || sess.ChatID != chat {
 		t.Fatalf("retry of the same attempt: sess=%v dup=%v err=%v, want the session", sess, dup, err)
 	}
-	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt()); err != nil || !dup {
-		t.Fatalf("another attempt: dup=%v err=%v, want a duplicate", dup, err)
+	var busy *BusyError
+	if _, _, _, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt(), 0); !errors.As(err, &busy) {
+		t.Fatalf("another attempt while the first runs: %v, want a *BusyError", err)
+	}
+	if err := s.Save(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt(), 0); err != nil || !dup {
+		t.Fatalf("another attempt after the Save: dup=%v err=%v, want a duplicate", dup, err)
 	}
 	if _, _, dup, err := s.Begin(ctx, 2001, chat); err != nil || !dup {
 		t.Fatalf("Begin after the attempt: dup=%v err=%v, want a duplicate", dup, err)
@@ -184,7 +206,7 @@ func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
 	if err := s.Client().Set(ctx, s.k.update(2002), "1", time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, dup, err := s.BeginAttempt(ctx, 2002, chat, NewAttempt()); err != nil || !dup {
+	if _, _, dup, err := s.BeginAttempt(ctx, 2002, chat, NewAttempt(), 0); err != nil || !dup {
 		t.Fatalf("a marker from before tokens: dup=%v err=%v, want a duplicate", dup, err)
 	}
 }

@@ -9,8 +9,12 @@ import (
 // names, so the layout below is the whole of it and every key carries the
 // prefix (several bots, or tests, share one Redis).
 //
-//	<p>update:<update_id>       string, PX DedupTTL: the update was seen; the
-//	                              token of the attempt handling it (begin.lua)
+//	<p>update:<update_id>       string: the update's handling (begin.lua).
+//	                              In progress: the token of the attempt
+//	                              handling it, PX its time limit + margin
+//	                              (UPDATE_TIMEOUT + storage.UpdateMargin);
+//	                              done: "done" ("1" before tokens), PX
+//	                              DedupTTL (save_session.lua, FinishUpdate)
 //	<p>chat:<chat_id>:session   hash, PX SessionTTL (idle): the chat's session
 //	                              ver     int, bumped by every Save
 //	                              dialog  JSON {"step":..,"data":{..}}: step and

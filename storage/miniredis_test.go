@@ -31,13 +31,17 @@ func TestMiniSessionLifecycle(t *testing.T) {
 	if err != nil || dup || !sess.IsNew || cv != 0 {
 		t.Fatalf("first Begin: %+v cv=%d dup=%v err=%v", sess, cv, dup, err)
 	}
-	if _, _, dup, _ := s.Begin(ctx, 1, 7); !dup {
-		t.Fatal("same update not reported as duplicate")
+	var busy *BusyError
+	if _, _, _, err := s.Begin(ctx, 1, 7); !errors.As(err, &busy) {
+		t.Fatalf("same update while in progress: %v, want a *BusyError", err)
 	}
 	sess.Lang = "ru"
 	sess.SetDialog("search", map[string]string{"q": "Караганда"})
 	if err := s.Save(ctx, sess); err != nil {
 		t.Fatal(err)
+	}
+	if _, _, dup, _ := s.Begin(ctx, 1, 7); !dup {
+		t.Fatal("same update after its Save not reported as duplicate")
 	}
 	if got := m.HGet("fb:chat:7:prefs", "lang"); got != "ru" {
 		t.Fatalf("prefs lang = %q", got)

@@ -77,8 +77,9 @@ func TestSaveSendsOnlyChanges(t *testing.T) {
 	if err := s.Save(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
-	// EVALSHA sha numkeys key key ttl langChanged lang dialogChanged step value
-	want := []any{"evalsha", saveSessionScript.Hash(), int64(2), s.k.session(11), s.k.prefs(11), int64(3600000), "0", "", "0", "", ""}
+	// EVALSHA sha numkeys key key update ttl langChanged lang dialogChanged
+	// step value dedupTTL
+	want := []any{"evalsha", saveSessionScript.Hash(), int64(3), s.k.session(11), s.k.prefs(11), s.k.update(1), int64(3600000), "0", "", "0", "", "", int64(DefaultDedupTTL / time.Millisecond)}
 	if fmt.Sprint(args()) != fmt.Sprint(want) {
 		t.Fatalf("unchanged Save sent %v, want %v", args(), want)
 	}
@@ -87,14 +88,14 @@ func TestSaveSendsOnlyChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := args()
-	if a[6] != "0" || a[8] != "1" || a[10] != `{"step":"","data":{"draft":"x"}}` {
+	if a[7] != "0" || a[9] != "1" || a[11] != `{"step":"","data":{"draft":"x"}}` {
 		t.Fatalf("data change sent %v", a)
 	}
 	sess.Lang = "ru"
 	if err := s.Save(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
-	if a := args(); a[6] != "1" || a[7] != "ru" || a[8] != "0" {
+	if a := args(); a[7] != "1" || a[8] != "ru" || a[9] != "0" {
 		t.Fatalf("lang change sent %v", a)
 	}
 	if sess.Version != 3 {

@@ -27,6 +27,11 @@ type Session struct {
 	// reports it once per expiry.
 	Expired bool
 
+	// update is the update the session was begun for (hasUpdate: by
+	// BeginAttempt, not LoadSession): Save marks it done.
+	update    int64
+	hasUpdate bool
+
 	// loaded is what Begin or LoadSession read (or the last Save wrote), so
 	// that Save sends only what the handler changed.
 	loaded snapshot

@@ -155,7 +155,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		DefaultLang: cfg.DefaultLang,
 		Location:    loc,
 		Now:         o.Now,
-		Timeout:     30 * time.Second,
+		Timeout:     cfg.UpdateTimeout,
 		Metrics:     a.metrics,
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())

@@ -189,6 +189,26 @@ func answeredOnce(t *testing.T, msgs []streamed, got map[string]answer) (missing
 	return missing
 }
 
+// answeredAfterKill is answeredOnce for a test that kills a process with
+// SIGKILL mid-handling: no message may be lost (an update cut off stays in
+// progress in Redis until its mark expires, then the next process handles
+// it), but one the killed process had answered before its final Save is
+// answered again. It returns those answered twice, for the test to bound.
+func answeredAfterKill(t *testing.T, msgs []streamed, got map[string]answer) (twice []streamed) {
+	t.Helper()
+	for _, m := range msgs {
+		switch n := got[m.token].times; {
+		case n == 0:
+			t.Errorf("%s (update %d, sent %s) never answered", m.token, m.updateID, m.at.Format("15:04:05.000"))
+		case n == 2:
+			twice = append(twice, m)
+		case n > 2:
+			t.Errorf("%s (update %d) answered %d times", m.token, m.updateID, n)
+		}
+	}
+	return twice
+}
+
 // waitCount waits until at least n messages of the stream are answered.
 func waitCount(t *testing.T, api *fakeapi.Server, n int, within time.Duration) {
 	t.Helper()

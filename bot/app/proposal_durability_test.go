@@ -86,8 +86,10 @@ var numberRE = regexp.MustCompile(`AF-\d{4}-\d{6,}`)
 // then redis-server is killed too and restarted from its append-only file;
 // a new bot starts and Telegram delivers every update again. Each proposal
 // a user was told the number of is stored exactly once, under that number,
-// with every index entry; users whose Send was lost send again and get one
-// proposal, never two. The bots' logs hold no personal data.
+// with every index entry; no Send is lost (one the kill cut off is handled
+// again once its in-progress mark expires), and users who were not told
+// their number press Send again and get the same proposal, never two. The
+// bots' logs hold no personal data.
 //
 // Redis runs with appendonly yes and appendfsync always (redistest.Start
 // with aof): a write is on disk before Redis acknowledges it, so a
@@ -115,6 +117,8 @@ func TestProposalsSurviveKill9AndRedisRestart(t *testing.T) {
 		// The killed bot's poll lease outlives it; the new bot polls once
 		// it expires.
 		"POLL_LEASE=2s",
+		// A Send the kill cut off is handled again within seconds.
+		"UPDATE_TIMEOUT=2s",
 	}
 	logs := &lockedBuffer{}
 	bot1 := startChild(t, bin, env, logs)
@@ -218,6 +222,14 @@ func TestProposalsSurviveKill9AndRedisRestart(t *testing.T) {
 	// A barrier per user: a chat is handled in order.
 	for _, u := range us {
 		h.say(u, "/myproposals", "You ha")
+	}
+	// No Send was lost: the redelivery alone registered every proposal,
+	// those whose handling the kill cut off included (they were handled
+	// again once their in-progress mark expired).
+	for _, u := range us {
+		if n, _, err := store.UserProposals(bg, u.ID, 0, 10); err != nil || n != 1 {
+			t.Errorf("user %d has %d proposals after the redelivery (%v), want 1: no Send may be lost", u.ID, n, err)
+		}
 	}
 	// Those whose Send was lost send again, from the same preview.
 	for _, u := range us {

@@ -19,12 +19,14 @@ import (
 // is gone, as a health-checking load balancer would), on one Redis with
 // appendfsync always, under a steady stream of messages from many users.
 // The replicas are killed one at a time, each replaced by a new one:
-// SIGKILL, SIGTERM, SIGKILL again. No message is answered twice and each
-// chat's answers come in the order its user wrote; the only updates that
-// may be lost are those whose handling had begun in a replica killed with
-// SIGKILL (the pipeline marks an update seen when its handling starts), at
-// most one per worker; the test logs how many it saw. A SIGTERM loses
-// nothing and exits 0.
+// SIGKILL, SIGTERM, SIGKILL again. No message is lost and each chat's
+// answers come in the order its user wrote: an update whose handling a
+// SIGKILL cut off stays in progress in Redis until its mark expires
+// (UPDATE_TIMEOUT=3s + storage.UpdateMargin), then the replica that took
+// the chat over handles it. Only one the killed replica had answered
+// before its final Save is answered twice, at most one per worker and
+// SIGKILL; the test logs how many it saw. A SIGTERM loses nothing and
+// exits 0.
 func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	t.Parallel()
 	const workers = 4
@@ -35,6 +37,8 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 		"REDIS_URL=redis://" + rig.rs.Addr() + "/0", "REDIS_PREFIX=" + rig.prefix,
 		"WORKERS=" + strconv.Itoa(workers), "LOG_LEVEL=info", "SHUTDOWN_TIMEOUT=5s", "LISTEN_ADDR=127.0.0.1:0",
 		"MODE=webhook", "PUBLIC_URL=" + testPublicURL, "WEBHOOK_SECRET=" + testSecret, "WEBHOOK_MAX_CONNECTIONS=20",
+		// An update cut off by a SIGKILL is handled again within seconds.
+		"UPDATE_TIMEOUT=3s",
 	}
 	t.Cleanup(func() {
 		for _, v := range rig.api.Violations() {
@@ -109,14 +113,14 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	// hands; wait until nothing is queued anywhere, then count.
 	got := waitSettled(t, rig, msgs)
 	t.Logf("settled at %s", time.Now().Format("15:04:05.000"))
-	missing := answeredOnce(t, msgs, got)
-	t.Logf("%d messages from 32 users; 3 replicas killed one at a time (SIGKILL, SIGTERM, SIGKILL), %d workers each: %d answered once, %d lost, 0 answered twice",
-		len(msgs), workers, len(msgs)-len(missing), len(missing))
-	for _, m := range missing {
-		t.Logf("lost: %s (update %d, sent %s)", m.token, m.updateID, m.at.Format("15:04:05.000"))
+	twice := answeredAfterKill(t, msgs, got)
+	t.Logf("%d messages from 32 users; 3 replicas killed one at a time (SIGKILL, SIGTERM, SIGKILL), %d workers each: 0 lost, %d answered twice",
+		len(msgs), workers, len(twice))
+	for _, m := range twice {
+		t.Logf("answered twice: %s (update %d, sent %s)", m.token, m.updateID, m.at.Format("15:04:05.000"))
 	}
-	if len(missing) > 2*workers {
-		t.Errorf("%d messages lost; at most %d (the updates in hand of two SIGKILLed replicas) may be", len(missing), 2*workers)
+	if len(twice) > 2*workers {
+		t.Errorf("%d messages answered twice; at most %d (the updates in hand of two SIGKILLed replicas) may be", len(twice), 2*workers)
 	}
 	checkOrder(t, rig)
 	takeovers := 0
@@ -181,7 +185,10 @@ func checkOrder(t *testing.T, rig *faultRig) {
 		if _, err := fmt.Sscanf(m[1], "zq%dn%d", &chat, &n); err != nil {
 			t.Fatalf("token %s: %v", m[1], err)
 		}
-		if prev, seen := last[chat]; seen && n <= prev {
+		// A repeat of the last answer (an update re-handled after a
+		// SIGKILL) is no reordering; answeredOnce or answeredAfterKill
+		// count the repeats.
+		if prev, seen := last[chat]; seen && n < prev {
 			t.Errorf("chat %d: the answer to message %d came after the answer to %d", chat, n, prev)
 		}
 		last[chat] = n

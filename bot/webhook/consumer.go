@@ -40,9 +40,13 @@ const redisTimeout = 5 * time.Second
 //     handled before, when it is run again after a takeover.
 //   - Nothing queued is lost by a crash: the chats of an instance whose
 //     heartbeat expired (HeartbeatTTL) go back to the ready list, taken
-//     over by any live instance. The limit is the pipeline's: an update
-//     whose handling had begun is marked seen, so one cut off by a kill -9
-//     is skipped, not handled again — at most one per worker.
+//     over by any live instance. An update whose handling a kill -9 cut
+//     off is in progress in Redis (storage BeginAttempt): the instance that
+//     takes the chat over waits, holding the chat (its heartbeat goes on),
+//     until that mark expires (UPDATE_TIMEOUT + storage.UpdateMargin), then
+//     handles it. A reply sent after the handler's last Bot API call and
+//     before the final Save may thus be sent twice — at most one per
+//     worker.
 type Consumer struct {
 	Queue   *storage.WebhookQueue
 	Handle  func(context.Context, *models.Update) // bot.Pipeline.Process
@@ -312,6 +316,14 @@ func (c *Consumer) serveChat(ctx, workCtx context.Context, chat int64) {
 			log.Error("queued update does not decode: dropped", "update_id", id, "err", err)
 		} else {
 			c.Handle(workCtx, &upd)
+		}
+		if workCtx.Err() != nil {
+			// The shutdown timeout cut the handling off, maybe before it
+			// began (waiting for Redis, or for another attempt at the
+			// update): no ack, the chat goes back with Leave and the
+			// pipeline skips the update next time if it was done.
+			log.Warn("update cut off by the shutdown timeout: left queued", "update_id", id)
+			return
 		}
 		switch c.ack(ctx, log, chat, id, n%c.Batch == 0) {
 		case storage.AckMore:

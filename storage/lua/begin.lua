@@ -1,25 +1,43 @@
 -- begin: the one round trip that starts the handling of an update.
--- Marks the update as seen and, when it was not seen before, records the
--- chat and reads its session, its prefs and the catalog's version.
+-- Marks the update as in progress and, when no other attempt holds it,
+-- records the chat and reads its session, its prefs and the catalog's
+-- version.
 --
 -- KEYS[1] update marker   KEYS[2] session   KEYS[3] prefs
 -- KEYS[4] catalog version KEYS[5] chats set
--- ARGV[1] dedup TTL (ms)  ARGV[2] chat id   ARGV[3] session TTL (ms)
+-- ARGV[1] in-progress TTL (ms): the attempt's time limit and a margin
+-- ARGV[2] chat id         ARGV[3] session TTL (ms)
 -- ARGV[4] attempt: a token of this handling of the update
 --
--- Returns {1} for an update seen before, else
+-- Returns {1} for an update handled before (the marker is "done", or "1",
+-- the done marker of the days before tokens), {2, pttl} while another
+-- attempt holds it (pttl: ms until its marker expires), else
 -- {0, exists, ver, dialog, lang, expired, catalog version}
 -- (a missing value is nil).
 --
--- The marker holds the attempt's token. A retry of the same attempt (Redis
--- ran the script, then the connection broke before the reply arrived)
--- finds its own token and goes on instead of taking its own mark for a
--- duplicate and dropping the update.
+-- The marker has two states. In progress, it holds the attempt's token for
+-- the attempt's time limit and a margin, so a live attempt always ends
+-- before its marker can expire, and one cut off by a crash frees the
+-- update for a redelivery once the marker expires. Done ("done", PX
+-- DedupTTL) is written by save_session or finish_update.
+--
+-- A retry of the same attempt (Redis ran the script, then the connection
+-- broke before the reply arrived) finds its own token and goes on instead
+-- of taking its own mark for another attempt; its TTL starts again, as the
+-- attempt's time limit only starts once Begin answers.
+--
+-- Busy changes nothing: the chat's session is not touched, and the
+-- expired-dialog notice stays for the attempt that will handle the update.
 
 if not redis.call('SET', KEYS[1], ARGV[4], 'NX', 'PX', ARGV[1]) then
-  if redis.call('GET', KEYS[1]) ~= ARGV[4] then
+  local mark = redis.call('GET', KEYS[1])
+  if mark == 'done' or mark == '1' then
     return {1}
   end
+  if mark ~= ARGV[4] then
+    return {2, redis.call('PTTL', KEYS[1])}
+  end
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
 redis.call('SADD', KEYS[5], ARGV[2])
 

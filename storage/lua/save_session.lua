@@ -3,10 +3,14 @@
 -- field instead of the last one overwriting the others.
 --
 -- KEYS[1] session   KEYS[2] prefs
+-- KEYS[3] the marker of the update the session was begun for (absent for a
+--         session loaded without an update): marked done here, in the same
+--         step, so an update whose changes are saved is never handled again
 -- ARGV[1] session TTL (ms)
 -- ARGV[2] '1' when the language changed, ARGV[3] the language ('' = none)
 -- ARGV[4] '1' when the dialog changed,   ARGV[5] its step ('' = idle),
 -- ARGV[6] step and data as one JSON value ('' = none)
+-- ARGV[7] dedup TTL (ms), with KEYS[3]
 --
 -- Returns the session's new version.
 
@@ -36,4 +40,7 @@ if ARGV[4] == '1' then
 end
 
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
+if KEYS[3] then
+  redis.call('SET', KEYS[3], 'done', 'PX', ARGV[7])
+end
 return ver
