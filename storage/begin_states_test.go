@@ -93,7 +93,7 @@ func TestBeginUpdateMarkerStates(t *testing.T) {
 
 	// A dead attempt's marker expires: the next attempt handles the update,
 	// and the expired-dialog notice is its to tell.
-	if err := rdb.Set(ctx, s.k.update(3003), NewAttempt(), 100*time.Millisecond).Err(); err != nil {
+	if err := rdb.Set(ctx, s.k.update(3003), NewAttempt(), time.Second).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, _, err := s.BeginAttempt(ctx, 3003, other, NewAttempt(), 0); !errors.As(err, &busy) {

@@ -200,8 +200,10 @@ func checkOrder(t *testing.T, rig *faultRig) {
 // lives: the other replica takes its chats over, and when it wakes it
 // finds them gone and lets them be. No message is answered twice and none
 // is lost (nothing was killed); an update the frozen replica had begun is
-// answered when it wakes, which may be after later messages of its chat
-// (the test logs how often).
+// in progress in Redis, so the replica that took the chat over holds it
+// until the woken one is done with it (or its mark expires, after
+// UPDATE_TIMEOUT + storage.UpdateMargin, longer than the freeze here):
+// the test logs how many answers came after a later message of their chat.
 func TestWebhookReplicaFrozenPastItsHeartbeat(t *testing.T) {
 	t.Parallel()
 	lb := &balancer{}
