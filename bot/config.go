@@ -104,7 +104,7 @@ var Settings = []Setting{
 	{"SESSION_TTL", "24h", "how long an idle chat's dialog is kept"},
 	{"WORKERS", "32", "updates handled at once (each chat stays in order)"},
 	{"SHUTDOWN_TIMEOUT", "10s", "how long a stop waits for updates in progress"},
-	{"UPDATE_TIMEOUT", "30s", "time limit of the handling of one update (1s to 5m); an update cut off by a crash is handled again by the next delivery after this and 5s more"},
+	{"UPDATE_TIMEOUT", "30s", "time limit of the handling of one update (1s to 5m); an update cut off by a crash is handled again by the next delivery once the dead process is known gone (10s) or after this and 5s more"},
 	{"PROPOSAL_LIMIT", "5", "how many proposals one user may send in 24 hours"},
 	{"BROADCAST_RATE", "25", "broadcast messages a second, all processes together: 1 to 1000 (Telegram allows 30 a second, 1000 for paid broadcasts)"},
 	{"BROADCAST_ERROR_LIMIT", "5", "identical permanent errors in a row that pause a broadcast"},

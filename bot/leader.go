@@ -39,12 +39,12 @@ type Leader struct {
 	keep    atomic.Bool // stop without releasing, as a crash would
 }
 
-// NewLeader is a leader for the lease name lasting lease, under this
-// process's InstanceID.
-func NewLeader(store LeaseStore, name string, lease time.Duration, log *slog.Logger) *Leader {
+// NewLeader is a leader for the lease name lasting lease, held under id
+// (this process's InstanceID).
+func NewLeader(store LeaseStore, name, id string, lease time.Duration, log *slog.Logger) *Leader {
 	return &Leader{
 		store: store, name: name, lease: lease, log: log,
-		id:    InstanceID(),
+		id:    id,
 		check: make(chan struct{}, 1),
 	}
 }

@@ -41,7 +41,7 @@ func startLeaders(t *testing.T, store bot.LeaseStore, n int, lease time.Duration
 	t.Helper()
 	g := &leaders{t: t, terms: make([]atomic.Int32, n)}
 	for i := range n {
-		l := bot.NewLeader(store, "poll", lease, leaderLog())
+		l := bot.NewLeader(store, "poll", bot.InstanceID(), lease, leaderLog())
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		g.ls, g.cancel, g.done = append(g.ls, l), append(g.cancel, cancel), append(g.done, done)
@@ -171,7 +171,7 @@ func TestLeaderStopsBeforeItsLeaseExpires(t *testing.T) {
 	t.Cleanup(func() { _ = rdb.Close() })
 	store := &claims{LeaseStore: storage.New(rdb, storage.Options{Prefix: redistest.Prefix(t)})}
 	const lease = 3 * time.Second
-	l := bot.NewLeader(store, "poll", lease, leaderLog())
+	l := bot.NewLeader(store, "poll", bot.InstanceID(), lease, leaderLog())
 	ctx, cancel := context.WithCancel(context.Background())
 	ended := make(chan time.Time, 4)
 	started := make(chan struct{}, 4)

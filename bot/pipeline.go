@@ -38,6 +38,9 @@ type Pipeline struct {
 	// Metrics counts updates by type and outcome and times them (nil:
 	// nothing is recorded).
 	Metrics *metrics.Metrics
+	// Instance names this process in the attempts' tokens (its alive key,
+	// kept by the app: see storage.NewAttempt); "" for none.
+	Instance string
 }
 
 // ChatKey is the chat an update belongs to (its ordering key), and the user

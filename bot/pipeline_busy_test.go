@@ -76,7 +76,7 @@ func TestPipelineHoldsAnUpdateAnotherAttemptHolds(t *testing.T) {
 
 	// A dead attempt (a process killed mid-handling): its marker lives its
 	// limit (1 ms here) and the margin, then this attempt handles it.
-	if _, _, _, err := store.BeginAttempt(ctx, 31, u.ID, storage.NewAttempt(), time.Millisecond); err != nil {
+	if _, _, _, err := store.BeginAttempt(ctx, 31, u.ID, storage.NewAttempt(""), time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	done := process(update(31, "hello"))
@@ -93,7 +93,7 @@ func TestPipelineHoldsAnUpdateAnotherAttemptHolds(t *testing.T) {
 	}
 
 	// A live attempt that ends with its Save: this one skips the update.
-	other, _, _, err := store.BeginAttempt(ctx, 32, u.ID, storage.NewAttempt(), 30*time.Second)
+	other, _, _, err := store.BeginAttempt(ctx, 32, u.ID, storage.NewAttempt(""), 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func (p *Pipeline) begin(ctx context.Context, log *slog.Logger, updateID, chatID
 	var since, busySince time.Time
 	// One token for every try: a try whose script ran but whose reply was
 	// lost left the mark with this token, and the next try goes on.
-	attempt := storage.NewAttempt()
+	attempt := storage.NewAttempt(p.Instance)
 	for {
 		sess, ver, dup, err := p.Store.BeginAttempt(ctx, updateID, chatID, attempt, p.timeout())
 		var busy *storage.BusyError

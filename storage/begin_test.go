@@ -179,8 +179,8 @@ func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
 	ctx := t.Context()
 	s := newStore(t, Options{})
 	const chat = 43
-	attempt := NewAttempt()
-	if len(attempt) != 16 || attempt == NewAttempt() {
+	attempt := NewAttempt("")
+	if len(attempt) != 16 || attempt == NewAttempt("") {
 		t.Fatalf("attempt tokens %q should be 16 characters and differ", attempt)
 	}
 	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, attempt, 0); err != nil || dup {
@@ -191,13 +191,13 @@ func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
 		t.Fatalf("retry of the same attempt: sess=%v dup=%v err=%v, want the session", sess, dup, err)
 	}
 	var busy *BusyError
-	if _, _, _, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt(), 0); !errors.As(err, &busy) {
+	if _, _, _, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt(""), 0); !errors.As(err, &busy) {
 		t.Fatalf("another attempt while the first runs: %v, want a *BusyError", err)
 	}
 	if err := s.Save(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt(), 0); err != nil || !dup {
+	if _, _, dup, err := s.BeginAttempt(ctx, 2001, chat, NewAttempt(""), 0); err != nil || !dup {
 		t.Fatalf("another attempt after the Save: dup=%v err=%v, want a duplicate", dup, err)
 	}
 	if _, _, dup, err := s.Begin(ctx, 2001, chat); err != nil || !dup {
@@ -206,7 +206,7 @@ func TestBeginAttemptRetryIsNotADuplicate(t *testing.T) {
 	if err := s.Client().Set(ctx, s.k.update(2002), "1", time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, dup, err := s.BeginAttempt(ctx, 2002, chat, NewAttempt(), 0); err != nil || !dup {
+	if _, _, dup, err := s.BeginAttempt(ctx, 2002, chat, NewAttempt(""), 0); err != nil || !dup {
 		t.Fatalf("a marker from before tokens: dup=%v err=%v, want a duplicate", dup, err)
 	}
 }

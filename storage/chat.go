@@ -9,10 +9,18 @@ import (
 	"time"
 )
 
-// NewAttempt makes the token of one handling of an update (BeginAttempt):
-// 16 random base32 characters, never "1" nor "done", the values of a done
-// marker.
-func NewAttempt() string { return rand.Text()[:16] }
+// NewAttempt makes the token of one handling of an update (BeginAttempt)
+// by the process instance (its Alive key; "" for none): the instance, "/"
+// and 16 random base32 characters, never "1" nor "done", the values of a
+// done marker. Another process finding the token while instance's alive
+// key is gone knows the attempt died with its process, and takes the
+// update over at once instead of waiting for the marker to expire.
+func NewAttempt(instance string) string {
+	if instance == "" {
+		return rand.Text()[:16]
+	}
+	return instance + "/" + rand.Text()[:16]
+}
 
 // DefaultUpdateTimeout is the time limit of one update's handling after
 // Begin when the caller gives none (Begin, or a limit of 0).
@@ -40,7 +48,7 @@ func (e *BusyError) Error() string {
 // Begin is BeginAttempt with a new token and DefaultUpdateTimeout: for a
 // caller that neither retries nor limits its handling otherwise.
 func (s *Store) Begin(ctx context.Context, updateID, chatID int64) (sess *Session, catalogVersion int64, dup bool, err error) {
-	return s.BeginAttempt(ctx, updateID, chatID, NewAttempt(), 0)
+	return s.BeginAttempt(ctx, updateID, chatID, NewAttempt(""), 0)
 }
 
 // BeginAttempt starts the handling of an update in one round trip (script
@@ -67,7 +75,7 @@ func (s *Store) BeginAttempt(ctx context.Context, updateID, chatID int64, attemp
 	}
 	res, err := beginScript.Run(ctx, s.rdb,
 		[]string{s.k.update(updateID), s.k.session(chatID), s.k.prefs(chatID), s.k.catalogVersion(), s.k.chats()},
-		ms(limit+UpdateMargin), chatID, ms(s.sessionTTL), attempt,
+		ms(limit+UpdateMargin), chatID, ms(s.sessionTTL), attempt, s.k.alivePrefix(),
 	).Slice()
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("storage: begin update %d of chat %d: %w", updateID, chatID, err)

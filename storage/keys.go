@@ -14,7 +14,13 @@ import (
 //	                              handling it, PX its time limit + margin
 //	                              (UPDATE_TIMEOUT + storage.UpdateMargin);
 //	                              done: "done" ("1" before tokens), PX
-//	                              DedupTTL (save_session.lua, FinishUpdate)
+//	                              DedupTTL (save_session.lua, FinishUpdate).
+//	                              A token is "<instance>/<random>"; begin.lua
+//	                              reads the instance to look up its alive key
+//	<p>alive:<instance>         string, PX AliveTTL: the process <instance>
+//	                              lives (renewed by Store.Alive; deleted at
+//	                              its stop): an update whose attempt's
+//	                              process is gone is taken over at once
 //	<p>chat:<chat_id>:session   hash, PX SessionTTL (idle): the chat's session
 //	                              ver     int, bumped by every Save
 //	                              dialog  JSON {"step":..,"data":{..}}: step and
@@ -187,6 +193,12 @@ func taggedPrefix(prefix string) string {
 func (k keys) update(updateID int64) string {
 	return k.prefix + "update:" + strconv.FormatInt(updateID, 10)
 }
+
+func (k keys) alive(instance string) string { return k.alivePrefix() + instance }
+
+// alivePrefix is what begin.lua puts before an instance to name its alive
+// key.
+func (k keys) alivePrefix() string { return k.prefix + "alive:" }
 
 func (k keys) session(chatID int64) string {
 	return k.prefix + "chat:" + strconv.FormatInt(chatID, 10) + ":session"

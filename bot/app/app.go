@@ -75,6 +75,7 @@ type App struct {
 	Log      *slog.Logger
 
 	cfg        bot.Config
+	instance   string // this process among the replicas (bot.InstanceID)
 	runner     *bot.Runner
 	engine     *broadcast.Engine
 	scheduler  *schedule.Scheduler
@@ -121,7 +122,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, fmt.Errorf("time zone %s: %w", Zone, err)
 	}
 
-	a := &App{Store: o.Store, Log: log, cfg: cfg, metrics: metrics.New(), readyWindow: o.ReadyWindow}
+	a := &App{Store: o.Store, Log: log, cfg: cfg, instance: bot.InstanceID(), metrics: metrics.New(), readyWindow: o.ReadyWindow}
 	if a.Store == nil {
 		a.Store, err = storage.Open(ctx, RedisConn(cfg), storage.Options{Prefix: cfg.RedisPrefix, SessionTTL: cfg.SessionTTL})
 		if err != nil {
@@ -157,6 +158,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Now:         o.Now,
 		Timeout:     cfg.UpdateTimeout,
 		Metrics:     a.metrics,
+		Instance:    a.instance,
 	}
 	workCtx, stopWork := context.WithCancel(context.Background())
 	a.stopWork = stopWork
@@ -261,6 +263,8 @@ func explainGetMe(apiURL string, err error) error {
 // timeout and closes what it opened.
 func (a *App) Run(ctx context.Context) error {
 	defer a.close()
+	// First: every attempt of this process names it (alive.go).
+	stopAlive := a.keepAlive()
 	a.SetCommands(ctx)
 	a.Log.Info("bot started", "username", a.Username, "workers", a.cfg.Workers, "mode", a.cfg.Mode)
 	stopServer := a.serve(ctx)
@@ -274,6 +278,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	stopBackground()
 	stopServer()
+	stopAlive()
 	if err != nil {
 		return err
 	}

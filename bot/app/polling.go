@@ -51,7 +51,7 @@ func (a *App) runPolling(ctx context.Context) (int, error) {
 		// Polling cannot start while a webhook is set; say so, but try.
 		a.Log.Warn("deleteWebhook failed", "err", err)
 	}
-	leader := bot.NewLeader(a.Store, pollLease, a.cfg.PollLease, a.Log)
+	leader := bot.NewLeader(a.Store, pollLease, a.instance, a.cfg.PollLease, a.Log)
 	a.leader.Store(leader)
 	a.metrics.PollLeader(leader.Leading)
 	stopProbe := a.standbyProbe(leader)

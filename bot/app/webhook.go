@@ -37,7 +37,7 @@ type webhookMode struct {
 
 func (a *App) webhookQueue() *storage.WebhookQueue {
 	a.webhook.once.Do(func() {
-		a.webhook.queue = a.Store.WebhookQueue(bot.InstanceID())
+		a.webhook.queue = a.Store.WebhookQueue(a.instance)
 		a.webhook.receiver = &webhook.Receiver{
 			Secret: a.cfg.WebhookSecret,
 			Queue:  a.webhook.queue,

@@ -8,6 +8,7 @@
 -- ARGV[1] in-progress TTL (ms): the attempt's time limit and a margin
 -- ARGV[2] chat id         ARGV[3] session TTL (ms)
 -- ARGV[4] attempt: a token of this handling of the update
+-- ARGV[5] the alive keys' prefix (the instance of a token follows it)
 --
 -- Returns {1} for an update handled before (the marker is "done", or "1",
 -- the done marker of the days before tokens), {2, pttl} while another
@@ -35,9 +36,18 @@ if not redis.call('SET', KEYS[1], ARGV[4], 'NX', 'PX', ARGV[1]) then
     return {1}
   end
   if mark ~= ARGV[4] then
-    return {2, redis.call('PTTL', KEYS[1])}
+    -- Another attempt. Its process is named in its token: when that
+    -- process's alive key is gone, the attempt died with it (kill -9, or
+    -- a stop whose time ran out): take the update over now rather than
+    -- when the marker expires. A token without a process waits.
+    local owner = string.match(mark, '^(.+)/')
+    if not owner or redis.call('EXISTS', ARGV[5] .. owner) == 1 then
+      return {2, redis.call('PTTL', KEYS[1])}
+    end
+    redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
+  else
+    redis.call('PEXPIRE', KEYS[1], ARGV[1])
   end
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
 redis.call('SADD', KEYS[5], ARGV[2])
 
