@@ -107,6 +107,15 @@ func TestProposalsSurviveKill9AndRedisRestart(t *testing.T) {
 	h := &harness{t: t, api: api, store: store}
 	t.Cleanup(func() {
 		for _, v := range api.Violations() {
+			// The kill may come after the killed bot answered a button
+			// press and before it recorded the update done: the next bot
+			// handles the press again and answers it again, and Telegram
+			// refuses the second answer with this error, which the bot
+			// logs and goes on (the answer the user saw was the first).
+			if strings.Contains(v.Error(), "answerCallbackQuery: Bad Request: query is too old") {
+				t.Logf("after the kill: %v", v)
+				continue
+			}
 			t.Errorf("Bot API contract violated: %v", v)
 		}
 	})

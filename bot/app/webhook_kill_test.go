@@ -198,12 +198,15 @@ func checkOrder(t *testing.T, rig *faultRig) {
 // TestWebhookReplicaFrozenPastItsHeartbeat: a replica stopped with
 // SIGSTOP (a frozen VM, a very long pause) for longer than its heartbeat
 // lives: the other replica takes its chats over, and when it wakes it
-// finds them gone and lets them be. No message is answered twice and none
-// is lost (nothing was killed); an update the frozen replica had begun is
-// in progress in Redis, so the replica that took the chat over holds it
-// until the woken one is done with it (or its mark expires, after
-// UPDATE_TIMEOUT + storage.UpdateMargin, longer than the freeze here):
-// the test logs how many answers came after a later message of their chat.
+// finds them gone and lets them be. No message is lost. An update the
+// frozen replica had begun is in progress in Redis under its process's
+// alive key, which lapses during the freeze (storage.AliveTTL, as long as
+// the heartbeat): the replica that took the chat over takes the update
+// over too, as it would after a crash, and the woken replica may still
+// send its answer: the documented limit of a pause longer than 10 s, at
+// most one update per worker of the frozen replica answered twice. The
+// test counts those, and the answers that came after a later message of
+// their chat.
 func TestWebhookReplicaFrozenPastItsHeartbeat(t *testing.T) {
 	t.Parallel()
 	lb := &balancer{}
@@ -247,8 +250,9 @@ func TestWebhookReplicaFrozenPastItsHeartbeat(t *testing.T) {
 
 	msgs := s.messages()
 	got := waitAnswered(t, rig.api, msgs, 60*time.Second)
-	if missing := answeredOnce(t, msgs, got); len(missing) > 0 {
-		t.Errorf("%d messages never answered", len(missing))
+	twice := answeredAfterKill(t, msgs, got)
+	if len(twice) > 4 {
+		t.Errorf("%d messages answered twice, more than the frozen replica's 4 workers had in hand", len(twice))
 	}
 	late := 0
 	last := map[int64]int{}
@@ -267,8 +271,8 @@ func TestWebhookReplicaFrozenPastItsHeartbeat(t *testing.T) {
 		}
 		last[chat] = max(last[chat], n)
 	}
-	t.Logf("%d messages from 16 users, one replica frozen past its 10 s heartbeat: all answered once; %d answered after a later message of their chat; the woken replica found %d chats taken over",
-		len(msgs), late, strings.Count(a.log.String(), "chat taken over by another instance"))
+	t.Logf("%d messages from 16 users, one replica frozen past its 10 s heartbeat: none lost, %d answered twice (bound 4); %d answered after a later message of their chat; the woken replica found %d chats taken over",
+		len(msgs), len(twice), late, strings.Count(a.log.String(), "chat taken over by another instance"))
 	a.alive(t, "after SIGCONT")
 	b.alive(t, "at the end")
 }
