@@ -113,7 +113,15 @@ func TestPollingLeaderKilled(t *testing.T) {
 	}
 	select {
 	case <-standby.done:
-		if code := standby.cmd.ProcessState.ExitCode(); code != 0 {
+		// 0, or 1 when an update it held was still waiting for the killed
+		// leader's attempt at it to be known dead (its alive key lapses
+		// 10 s after the kill) as SHUTDOWN_TIMEOUT ran out: it says so,
+		// and the update, never confirmed, goes to the next leader (the
+		// none-lost check below), as after a stop with Redis down.
+		switch code := standby.cmd.ProcessState.ExitCode(); {
+		case code == 1 && strings.Contains(standby.log.String(), "updates were not finished"):
+			t.Logf("the stopped leader exited 1: an update it held waited for the killed leader's attempt")
+		case code != 0:
 			t.Errorf("the stopped leader exited with %d, want 0", code)
 		}
 	case <-time.After(30 * time.Second):
