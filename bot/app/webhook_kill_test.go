@@ -90,7 +90,14 @@ func TestWebhookReplicasKilledOneAtATime(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("SIGTERM: the replica did not exit within 30 s")
 	}
-	if code := replicas[1].cmd.ProcessState.ExitCode(); code != 0 {
+	// 0, or 1 when a chat it had taken over from the killed replica still
+	// waited for that replica's attempt at an update to be known dead
+	// (its alive key lapses 10 s after the kill) as SHUTDOWN_TIMEOUT ran
+	// out: it says so and leaves the update queued (none lost, below).
+	switch code := replicas[1].cmd.ProcessState.ExitCode(); {
+	case code == 1 && strings.Contains(replicas[1].log.String(), "updates were not finished"):
+		t.Logf("SIGTERM: exit 1, an update it held waited for the killed replica's attempt")
+	case code != 0:
 		t.Fatalf("SIGTERM: exit code %d; log:\n%s", code, replicas[1].log.String())
 	}
 	delete(live, replicas[1])
