@@ -2,12 +2,10 @@ package bot_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/forumbot/forumbot/bot"
@@ -25,24 +23,12 @@ func TestPipelineHoldsAnUpdateAnotherAttemptHolds(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	store := storage.New(redistest.Client(t), storage.Options{Prefix: redistest.Prefix(t)})
-	api := fakeapi.New(fakeapi.Options{Spec: fakeapi.SpecForTest(t), Token: "1:t"})
-	t.Cleanup(api.Close)
-	client, err := tg.New("1:t", tg.WithServerURL(api.URL()), tg.WithSkipGetMe())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &bytesLog{}
-	loc, _ := time.LoadLocation("Asia/Almaty")
-	p := &bot.Pipeline{
-		Store: store, API: client, Catalogs: bot.NewCatalogs(store), Log: slog.New(slog.NewTextHandler(logs, nil)),
-		DefaultLang: "en", BotUsername: "forumbot_test_bot", Location: loc, Now: time.Now, Timeout: 10 * time.Second,
-		Handler: handlerFunc(func(ctx context.Context, req *bot.Request) error {
-			if req.Update.Message.Text == "panic" {
-				panic("handler bug")
-			}
-			return req.Reply.Send(ctx, "handled", nil)
-		}),
-	}
+	p, api, logs := newPipeline(t, store, handlerFunc(func(ctx context.Context, req *bot.Request) error {
+		if req.Update.Message.Text == "panic" {
+			panic("handler bug")
+		}
+		return req.Reply.Send(ctx, "handled", nil)
+	}))
 	u := fakeapi.User{ID: 22, FirstName: "A", LanguageCode: "en"}
 	api.SendText(u, "hello") // the chat exists at the double
 	update := func(id int64, text string) *models.Update {

@@ -26,21 +26,9 @@ func TestUpdateIsHeldWhileRedisIsDown(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
 	store := storage.New(rdb, storage.Options{Prefix: redistest.Prefix(t)})
-	api := fakeapi.New(fakeapi.Options{Spec: fakeapi.SpecForTest(t), Token: "1:t"})
-	t.Cleanup(api.Close)
-	client, err := tg.New("1:t", tg.WithServerURL(api.URL()), tg.WithSkipGetMe())
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &bytesLog{}
-	loc, _ := time.LoadLocation("Asia/Almaty")
-	p := &bot.Pipeline{
-		Store: store, API: client, Catalogs: bot.NewCatalogs(store), Log: slog.New(slog.NewTextHandler(logs, nil)),
-		DefaultLang: "en", BotUsername: "forumbot_test_bot", Location: loc, Now: time.Now, Timeout: 10 * time.Second,
-		Handler: handlerFunc(func(ctx context.Context, req *bot.Request) error {
-			return req.Reply.Send(ctx, "handled", nil)
-		}),
-	}
+	p, api, logs := newPipeline(t, store, handlerFunc(func(ctx context.Context, req *bot.Request) error {
+		return req.Reply.Send(ctx, "handled", nil)
+	}))
 	u := fakeapi.User{ID: 21, FirstName: "A", LanguageCode: "en"}
 	api.SendText(u, "hello") // the chat exists at the double
 	update := func(id int64) *models.Update {
@@ -94,4 +82,24 @@ func TestUpdateIsHeldWhileRedisIsDown(t *testing.T) {
 	for _, v := range api.Violations() {
 		t.Errorf("Bot API contract violated: %v", v)
 	}
+}
+
+// newPipeline is a pipeline on store with handler, talking to a strict
+// Bot API double; logs is what it logged.
+func newPipeline(t *testing.T, store *storage.Store, handler bot.Handler) (p *bot.Pipeline, api *fakeapi.Server, logs *bytesLog) {
+	t.Helper()
+	api = fakeapi.New(fakeapi.Options{Spec: fakeapi.SpecForTest(t), Token: "1:t"})
+	t.Cleanup(api.Close)
+	client, err := tg.New("1:t", tg.WithServerURL(api.URL()), tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs = &bytesLog{}
+	loc, _ := time.LoadLocation("Asia/Almaty")
+	p = &bot.Pipeline{
+		Store: store, API: client, Catalogs: bot.NewCatalogs(store), Log: slog.New(slog.NewTextHandler(logs, nil)),
+		DefaultLang: "en", BotUsername: "forumbot_test_bot", Location: loc, Now: time.Now, Timeout: 10 * time.Second,
+		Handler: handler,
+	}
+	return p, api, logs
 }
