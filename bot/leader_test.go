@@ -130,6 +130,11 @@ func TestLeaderOneAtATime(t *testing.T) {
 	if n := g.overlap.Load(); n > 0 {
 		t.Errorf("two leaders at once %d times", n)
 	}
+	// Leading() turns true just before the term's function runs: give it
+	// the moment to start.
+	for deadline := time.Now().Add(5 * time.Second); g.terms[third].Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if g.terms[third].Load() != 1 {
 		t.Errorf("leader %d led %d times, want once", third, g.terms[third].Load())
 	}
