@@ -69,15 +69,7 @@ func beginSaveParallel(b *testing.B, stores ...*Store) {
 	b.RunParallel(func(pb *testing.PB) {
 		s := stores[int(g.Add(1))%len(stores)]
 		for pb.Next() {
-			n := id.Add(1)
-			sess, _, dup, err := s.Begin(ctx, n, n%1000)
-			if err != nil || dup {
-				b.Errorf("Begin: dup=%v err=%v", dup, err)
-				return
-			}
-			sess.Lang = "kk"
-			if err := s.Save(ctx, sess); err != nil {
-				b.Error(err)
+			if !beginSave(ctx, b, s, id.Add(1)) {
 				return
 			}
 		}
