@@ -369,15 +369,7 @@ func (e *Engine) job(ctx context.Context, id int64) (*storage.BroadcastJob, erro
 	if j != nil {
 		return j, nil
 	}
-	j, err := e.store.Broadcast(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	e.mu.Lock()
-	e.jobs[id] = j
-	e.states[id] = j.State
-	e.mu.Unlock()
-	return j, nil
+	return e.refresh(ctx, id)
 }
 
 // sleep waits d, or less when ctx ends or the engine is woken (wakeable).
