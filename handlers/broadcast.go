@@ -497,19 +497,27 @@ func (h *Router) scheduleBroadcast(ctx context.Context, req *bot.Request, aud st
 	if err != nil {
 		return err
 	}
+	return h.saveSchedule(ctx, req, schedule.KindBroadcast, audienceLabel(req.T, req.Catalog.Catalog, aud), payload)
+}
+
+// saveSchedule stores the schedule the organizer confirmed (kind, its
+// title and payload; the cron spec and start from the dialog), ends the
+// dialog, wakes the scheduler and says so.
+func (h *Router) saveSchedule(ctx context.Context, req *bot.Request, kind, title string, payload []byte) error {
+	data := req.Session.Data
 	var from time.Time
 	if u, err := strconv.ParseInt(data["from"], 10, 64); err == nil && u > 0 {
 		from = time.Unix(u, 0)
 	}
 	id, _, err := h.Store.SaveSchedule(ctx, storage.NewSchedule{
-		Kind: schedule.KindBroadcast, Spec: data["spec"], From: from, Owner: req.UserID, OwnerChat: req.ChatID,
-		OwnerLang: req.Lang(), Title: audienceLabel(req.T, req.Catalog.Catalog, aud), Payload: string(payload),
+		Kind: kind, Spec: data["spec"], From: from, Owner: req.UserID, OwnerChat: req.ChatID,
+		OwnerLang: req.Lang(), Title: title, Payload: string(payload),
 	}, req.Now)
 	if err != nil {
 		return err
 	}
 	req.Session.ClearDialog()
-	h.Log.Info("broadcast scheduled", "schedule", id)
+	h.Log.Info("schedule saved", "schedule", id, "kind", kind)
 	if h.Broadcast != nil && h.Broadcast.Kick != nil {
 		h.Broadcast.Kick()
 	}

@@ -244,21 +244,5 @@ func (h *Router) awardConfirm(ctx context.Context, req *bot.Request) error {
 	if err != nil {
 		return err
 	}
-	var from time.Time
-	if u, err := strconv.ParseInt(data["from"], 10, 64); err == nil && u > 0 {
-		from = time.Unix(u, 0)
-	}
-	id, _, err := h.Store.SaveSchedule(ctx, storage.NewSchedule{
-		Kind: schedule.KindAwards, Spec: data["spec"], From: from, Owner: req.UserID, OwnerChat: req.ChatID,
-		OwnerLang: req.Lang(), Title: awardTitle(locales.Default, f, data["contest"]), Payload: string(payload),
-	}, req.Now)
-	if err != nil {
-		return err
-	}
-	req.Session.ClearDialog()
-	h.Log.Info("award series scheduled", "schedule", id)
-	if h.Broadcast != nil && h.Broadcast.Kick != nil {
-		h.Broadcast.Kick()
-	}
-	return req.Reply.Show(ctx, req.T.T("bc_scheduled", "ID", id), ui.Keys().Row(button(req.T.T("btn_schedules"), actPage(VerbSchedList, 0))).Row(menuRow(req)))
+	return h.saveSchedule(ctx, req, schedule.KindAwards, awardTitle(locales.Default, f, data["contest"]), payload)
 }
